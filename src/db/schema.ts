@@ -1,0 +1,424 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** Money columns: numeric(14,2), read and written as strings, converted to Decimal in code. */
+const amount = (name: string) => numeric(name, { precision: 14, scale: 2 });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------- reference data
+
+export const regions = pgTable('regions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull().unique(),
+});
+
+export const districts = pgTable('districts', {
+  code: text('code').primaryKey(),
+  regionCode: text('region_code')
+    .notNull()
+    .references(() => regions.code),
+  name: text('name').notNull(),
+});
+
+/** LEAP grant per cycle by eligible members (1, 2, 3, 4+), in force from a cycle number. */
+export const grantSchedules = pgTable('grant_schedules', {
+  id: serial('id').primaryKey(),
+  effectiveFromCycle: integer('effective_from_cycle').notNull().unique(),
+  label: text('label').notNull(),
+  tier1: amount('tier1').notNull(),
+  tier2: amount('tier2').notNull(),
+  tier3: amount('tier3').notNull(),
+  tier4: amount('tier4').notNull(),
+});
+
+/** LIPW daily wage, in force from a date. */
+export const wageRates = pgTable('wage_rates', {
+  id: serial('id').primaryKey(),
+  effectiveFrom: date('effective_from').notNull().unique(),
+  dailyRate: amount('daily_rate').notNull(),
+});
+
+export const users = pgTable('users', {
+  username: text('username').primaryKey(),
+  fullName: text('full_name').notNull(),
+  /** payroll_officer | approver | finance_officer | auditor | administrator */
+  role: text('role').notNull(),
+});
+
+// ---------------------------------------------------------------- enrolment
+
+/** Every input file loaded, by content hash, with who loaded it and what became of its rows. */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    sha256: text('sha256').notNull(),
+    loadedBy: text('loaded_by').notNull(),
+    loadedAt: createdAt(),
+    rowsTotal: integer('rows_total').notNull().default(0),
+    accepted: integer('accepted').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+  },
+  (t) => [uniqueIndex('import_files_kind_sha_uq').on(t.kind, t.sha256)],
+);
+
+/** Quarantine: every rejected input row with its reasons and the raw row as read. */
+export const importRejects = pgTable(
+  'import_rejects',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    importFileId: integer('import_file_id')
+      .notNull()
+      .references(() => importFiles.id),
+    lineNo: integer('line_no').notNull(),
+    field: text('field'),
+    reasonCode: text('reason_code').notNull(),
+    message: text('message').notNull(),
+    raw: jsonb('raw').notNull(),
+  },
+  (t) => [index('import_rejects_file_idx').on(t.importFileId)],
+);
+
+export const households = pgTable(
+  'households',
+  {
+    id: serial('id').primaryKey(),
+    householdRef: text('household_ref').notNull().unique(),
+    regionCode: text('region_code')
+      .notNull()
+      .references(() => regions.code),
+    districtCode: text('district_code')
+      .notNull()
+      .references(() => districts.code),
+    community: text('community').notNull(),
+    enrolledOn: date('enrolled_on').notNull(),
+    lastAssessedOn: date('last_assessed_on'),
+    importFileId: integer('import_file_id').references(() => importFiles.id),
+  },
+  (t) => [index('households_district_idx').on(t.districtCode)],
+);
+
+/** A household's membership of a programme; status drives exclusion (active, suspended, exited). */
+export const enrolments = pgTable(
+  'enrolments',
+  {
+    id: serial('id').primaryKey(),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    programme: text('programme').notNull(),
+    status: text('status').notNull(),
+    since: date('since').notNull(),
+  },
+  (t) => [uniqueIndex('enrolments_household_programme_uq').on(t.householdId, t.programme)],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    id: serial('id').primaryKey(),
+    memberRef: text('member_ref').notNull().unique(),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    fullName: text('full_name').notNull(),
+    sex: text('sex').notNull(),
+    dateOfBirth: date('date_of_birth').notNull(),
+    ghanaCardPin: text('ghana_card_pin'),
+    /** ovc | elderly | disability | pregnant | none (a member who does not count for the grant) */
+    category: text('category').notNull(),
+    /** caregiver | alternate | member */
+    role: text('role').notNull(),
+    deceasedOn: date('deceased_on'),
+  },
+  (t) => [
+    index('members_household_idx').on(t.householdId),
+    index('members_pin_idx').on(t.ghanaCardPin),
+  ],
+);
+
+export const paymentInstruments = pgTable(
+  'payment_instruments',
+  {
+    id: serial('id').primaryKey(),
+    householdId: integer('household_id')
+      .notNull()
+      .references(() => households.id),
+    /** ezwich | momo | bank */
+    channel: text('channel').notNull(),
+    accountNumber: text('account_number').notNull(),
+    bankSortCode: text('bank_sort_code'),
+    holderName: text('holder_name').notNull(),
+    verified: boolean('verified').notNull(),
+  },
+  (t) => [uniqueIndex('payment_instruments_household_uq').on(t.householdId)],
+);
+
+export const lipwSubprojects = pgTable('lipw_subprojects', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  districtCode: text('district_code')
+    .notNull()
+    .references(() => districts.code),
+  /** road | dam | tree_crops | ... */
+  assetType: text('asset_type').notNull(),
+});
+
+export const lipwWorkers = pgTable('lipw_workers', {
+  id: serial('id').primaryKey(),
+  workerRef: text('worker_ref').notNull().unique(),
+  subprojectId: integer('subproject_id')
+    .notNull()
+    .references(() => lipwSubprojects.id),
+  householdRef: text('household_ref').notNull(),
+  fullName: text('full_name').notNull(),
+  ghanaCardPin: text('ghana_card_pin').notNull(),
+  channel: text('channel').notNull(),
+  accountNumber: text('account_number').notNull(),
+});
+
+/** One row per worker per day worked at a site. */
+export const lipwAttendance = pgTable(
+  'lipw_attendance',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    workerId: integer('worker_id')
+      .notNull()
+      .references(() => lipwWorkers.id),
+    subprojectId: integer('subproject_id')
+      .notNull()
+      .references(() => lipwSubprojects.id),
+    workDate: date('work_date').notNull(),
+  },
+  (t) => [uniqueIndex('lipw_attendance_worker_day_uq').on(t.workerId, t.workDate)],
+);
+
+// ---------------------------------------------------------------- payroll
+
+/**
+ * A payment cycle: one LEAP cycle number, or one LIPW pay period. Status moves
+ * built -> approved (sealed) -> submitted -> reconciled; a rejected build goes back to draft.
+ */
+export const cycles = pgTable(
+  'cycles',
+  {
+    id: serial('id').primaryKey(),
+    programme: text('programme').notNull(),
+    /** LEAP: the cycle number; LIPW: null. */
+    cycleNumber: integer('cycle_number'),
+    /** Unique per programme: "106" for LEAP, "2026-11-02..2026-11-15" for LIPW. */
+    periodKey: text('period_key').notNull(),
+    periodStart: date('period_start').notNull(),
+    periodEnd: date('period_end').notNull(),
+    status: text('status').notNull(),
+    builtBy: text('built_by')
+      .notNull()
+      .references(() => users.username),
+    builtAt: timestamp('built_at', { withTimezone: true }).notNull().defaultNow(),
+    approvedBy: text('approved_by').references(() => users.username),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    lineCount: integer('line_count').notNull().default(0),
+    totalAmount: amount('total_amount').notNull().default('0'),
+    /** SHA-256 over the ordered lines, set at approval; null until sealed. */
+    sealSha256: text('seal_sha256'),
+    /** Control totals at approval (by region, district and channel), as decimal strings. */
+    controlTotals: jsonb('control_totals'),
+  },
+  (t) => [uniqueIndex('cycles_programme_period_uq').on(t.programme, t.periodKey)],
+);
+
+export const payrollLines = pgTable(
+  'payroll_lines',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    lineNo: integer('line_no').notNull(),
+    programme: text('programme').notNull(),
+    periodKey: text('period_key').notNull(),
+    /** household_ref (LEAP) or worker_ref (LIPW): the beneficiary paid by this line. */
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+    householdId: integer('household_id').references(() => households.id),
+    workerId: integer('worker_id').references(() => lipwWorkers.id),
+    subprojectId: integer('subproject_id').references(() => lipwSubprojects.id),
+    recipientName: text('recipient_name').notNull(),
+    recipientPin: text('recipient_pin'),
+    regionCode: text('region_code').notNull(),
+    districtCode: text('district_code').notNull(),
+    channel: text('channel').notNull(),
+    accountNumber: text('account_number').notNull(),
+    bankSortCode: text('bank_sort_code'),
+    eligibleMembers: smallint('eligible_members'),
+    daysWorked: smallint('days_worked'),
+    dailyRate: amount('daily_rate'),
+    baseAmount: amount('base_amount').notNull(),
+    arrearsAmount: amount('arrears_amount').notNull().default('0'),
+    amount: amount('amount').notNull(),
+    /** Payment reference (ISO 20022 EndToEndId): unique for ever, at most 35 characters. */
+    endToEndId: text('end_to_end_id').notNull().unique(),
+    /** pending | paid | failed | returned | unconfirmed */
+    status: text('status').notNull().default('pending'),
+    statusReason: text('status_reason'),
+  },
+  (t) => [
+    uniqueIndex('payroll_lines_cycle_line_uq').on(t.cycleId, t.lineNo),
+    // No beneficiary is paid twice for the same programme period.
+    uniqueIndex('payroll_lines_beneficiary_period_uq').on(t.programme, t.periodKey, t.beneficiaryRef),
+  ],
+);
+
+/** Households or workers left out of a cycle (excluded) or held back (withheld), with the reason. */
+export const cycleExclusions = pgTable(
+  'cycle_exclusions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+    householdId: integer('household_id').references(() => households.id),
+    /** excluded | withheld */
+    kind: text('kind').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    amountHeld: amount('amount_held').notNull().default('0'),
+    detail: text('detail'),
+  },
+  (t) => [uniqueIndex('cycle_exclusions_uq').on(t.cycleId, t.beneficiaryRef, t.reasonCode)],
+);
+
+// ---------------------------------------------------------------- GhIPSS
+
+/** A payment file: recorded before it leaves, so a retry finds it instead of sending again. */
+export const submissions = pgTable(
+  'submissions',
+  {
+    id: serial('id').primaryKey(),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    channel: text('channel').notNull(),
+    sequence: integer('sequence').notNull(),
+    messageId: text('message_id').notNull().unique(),
+    paymentInfoId: text('payment_info_id').notNull(),
+    fileName: text('file_name').notNull(),
+    format: text('format').notNull(),
+    txCount: integer('tx_count').notNull(),
+    controlSum: amount('control_sum').notNull(),
+    sha256: text('sha256'),
+    /** prepared | sent */
+    status: text('status').notNull(),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('submissions_cycle_channel_seq_uq').on(t.cycleId, t.channel, t.sequence)],
+);
+
+// ---------------------------------------------------------------- reconciliation
+
+/** Every response file, kept by content hash: the same file loaded twice is counted once. */
+export const settlementFiles = pgTable('settlement_files', {
+  id: serial('id').primaryKey(),
+  sha256: text('sha256').notNull().unique(),
+  fileName: text('file_name').notNull(),
+  format: text('format').notNull(),
+  messageId: text('message_id'),
+  originalMessageId: text('original_message_id'),
+  groupStatus: text('group_status'),
+  recordCount: integer('record_count').notNull().default(0),
+  loadedBy: text('loaded_by').notNull(),
+  loadedAt: createdAt(),
+});
+
+export const settlementRecords = pgTable(
+  'settlement_records',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    settlementFileId: integer('settlement_file_id')
+      .notNull()
+      .references(() => settlementFiles.id),
+    endToEndId: text('end_to_end_id'),
+    paymentInfoId: text('payment_info_id'),
+    status: text('status').notNull(),
+    reasonCode: text('reason_code'),
+    reasonText: text('reason_text'),
+    amount: amount('amount'),
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' }).references(() => payrollLines.id),
+    /** matched | unknown_reference | duplicate | conflict */
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [index('settlement_records_line_idx').on(t.payrollLineId)],
+);
+
+/** Every status change of a payroll line, with the response record that caused it. */
+export const lineStatusEvents = pgTable(
+  'line_status_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' })
+      .notNull()
+      .references(() => payrollLines.id),
+    fromStatus: text('from_status').notNull(),
+    toStatus: text('to_status').notNull(),
+    reasonCode: text('reason_code'),
+    settlementRecordId: bigint('settlement_record_id', { mode: 'number' }).references(
+      () => settlementRecords.id,
+    ),
+    at: createdAt(),
+  },
+  (t) => [index('line_status_events_line_idx').on(t.payrollLineId)],
+);
+
+export const exceptions = pgTable(
+  'exceptions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: integer('cycle_id').references(() => cycles.id),
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' }).references(() => payrollLines.id),
+    settlementRecordId: bigint('settlement_record_id', { mode: 'number' }).references(
+      () => settlementRecords.id,
+    ),
+    /** failed_payment | unknown_reference | duplicate_record | amount_mismatch | conflicting_status */
+    kind: text('kind').notNull(),
+    reasonCode: text('reason_code'),
+    amount: amount('amount'),
+    detail: text('detail').notNull(),
+    /** open | resolved | carried */
+    state: text('state').notNull().default('open'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('exceptions_cycle_idx').on(t.cycleId)],
+);
+
+// ---------------------------------------------------------------- audit
+
+/** Append-only, hash-chained: each event's hash covers the previous event's hash. */
+export const auditEvents = pgTable('audit_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  detail: jsonb('detail').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull().unique(),
+});
