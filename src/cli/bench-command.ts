@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import pg from 'pg';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { SikaError } from '../errors.js';
+import { initLogger } from '../logger.js';
+import { seedReferenceData } from '../reference/seed.js';
+import { generateSample } from '../sample/generate.js';
+import { BENCH_PERIOD, BENCH_STAGES, prepareFor, runStage, type BenchStage } from './bench-stages.js';
+import { positiveInt } from './options.js';
+import { progress, step } from './progress.js';
+
+const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+const BENCH_DB = 'sika_bench';
+
+function benchUrl(serverUrl: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${BENCH_DB}`;
+  return u.toString();
+}
+
+/**
+ * Figures come from a child process that runs only the measured stage, so peak_rss_mb is the
+ * stage's own and not inflated by generating or loading the data it needs.
+ */
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description(
+      'measure one stage on PostgreSQL (DATABASE_URL, else the local server) on generated data;\n' +
+        'ends with one JSON line: stage, rows, seconds, rows_per_s, peak_rss_mb',
+    )
+    .argument('<stage>', `one of ${BENCH_STAGES.join(', ')}`)
+    .option('--households <n>', 'LEAP households', positiveInt('--households'), 20_000)
+    .action(async (stage: string, o: { households: number }) => {
+      if (!(BENCH_STAGES as readonly string[]).includes(stage)) {
+        throw new SikaError('USAGE', `STAGE must be one of ${BENCH_STAGES.join(', ')}, got "${stage}"`);
+      }
+      const config = loadConfig();
+      initLogger({ level: config.logLevel, file: config.logFile });
+      const server = config.databaseUrl ?? LOCAL_SERVER;
+      const benchDir = join(config.dataDir, '..', 'bench', `households-${o.households}`);
+      const paths = { sampleDir: join(benchDir, 'sample'), outDir: join(benchDir, 'out') };
+
+      await ensureSample(paths.sampleDir, o.households);
+      await rm(paths.outDir, { recursive: true, force: true });
+      await recreateDatabase(server);
+      const url = benchUrl(server);
+      await step(`preparing the database for "${stage}"`, async () => {
+        const database = await openDatabase({ databaseUrl: url, dbDir: '' });
+        try {
+          await database.migrate();
+          await seedReferenceData(database.db);
+          await prepareFor(database.db, stage as BenchStage, paths, o.households);
+        } finally {
+          await database.close();
+        }
+      });
+
+      const line = await measureInChild({ stage, url, households: o.households, ...paths });
+      process.stdout.write(`${line}\n`);
+    });
+
+  program
+    .command('bench-stage', { hidden: true })
+    .argument('<stage>')
+    .requiredOption('--url <url>')
+    .requiredOption('--households <n>', '', positiveInt('--households'))
+    .requiredOption('--sample-dir <dir>')
+    .requiredOption('--out-dir <dir>')
+    .action(async (stage: BenchStage, o: { url: string; households: number; sampleDir: string; outDir: string }) => {
+      const database = await openDatabase({ databaseUrl: o.url, dbDir: '' });
+      try {
+        const started = process.hrtime.bigint();
+        const rows = await runStage(database.db, stage, { sampleDir: o.sampleDir, outDir: o.outDir }, o.households);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const peakRssMb = process.resourceUsage().maxRSS / 1024;
+        process.stdout.write(
+          `${JSON.stringify({
+            stage,
+            rows,
+            seconds: Number(seconds.toFixed(3)),
+            rows_per_s: Math.round(rows / seconds),
+            peak_rss_mb: Number(peakRssMb.toFixed(1)),
+          })}\n`,
+        );
+      } finally {
+        await database.close();
+      }
+    });
+}
+
+async function ensureSample(dir: string, households: number): Promise<void> {
+  const marker = join(dir, '.complete');
+  if (existsSync(marker)) return;
+  await rm(dir, { recursive: true, force: true });
+  await step(`generating ${households} households`, async () => {
+    const bar = progress('households', households);
+    await generateSample({
+      seed: 2026,
+      households,
+      workers: Math.max(1, Math.round(households / 20)),
+      dir,
+      lipwPeriod: BENCH_PERIOD,
+      onProgress: (done) => bar.update(done),
+    });
+    bar.stop();
+  });
+  await writeFile(marker, new Date().toISOString());
+}
+
+async function recreateDatabase(serverUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${BENCH_DB}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function measureInChild(a: { stage: string; url: string; households: number; sampleDir: string; outDir: string }): Promise<string> {
+  const args = [
+    ...process.execArgv,
+    process.argv[1]!,
+    'bench-stage',
+    a.stage,
+    '--url',
+    a.url,
+    '--households',
+    String(a.households),
+    '--sample-dir',
+    a.sampleDir,
+    '--out-dir',
+    a.outDir,
+  ];
+  return new Promise((resolve, reject) => {
+    process.stderr.write(`- measuring "${a.stage}" in a fresh process...\n`);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('{')) resolve(last);
+      else reject(new Error(`the measured stage failed (exit ${code}): ${out}`));
+    });
+  });
+}

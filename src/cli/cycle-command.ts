@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { SikaError } from '../errors.js';
+import { formatCedi } from '../money.js';
+import {
+  approveCycle,
+  buildLeapCycle,
+  buildLipwPayroll,
+  listCycles,
+  rejectCycle,
+  type BuildResult,
+} from '../payroll/index.js';
+import { withDatabase } from './context.js';
+import { isoDate, positiveInt } from './options.js';
+
+export function printBuild(r: BuildResult): void {
+  process.stdout.write(
+    `cycle ${r.cycleId} (${r.programme} ${r.periodKey}) built: ${r.lines} lines, ${formatCedi(r.total)}; ` +
+      `${r.excluded} excluded, ${r.withheld} withheld\n`,
+  );
+  for (const [reason, v] of Object.entries(r.byReason)) {
+    process.stdout.write(`  ${reason.padEnd(24)} ${String(v.households).padStart(7)}  ${formatCedi(v.amount)}\n`);
+  }
+}
+
+export function registerCycle(program: Command): void {
+  const cycle = program.command('cycle').description('build, list, approve or reject payment cycles');
+
+  cycle
+    .command('build')
+    .description('build a LEAP cycle (--cycle N) or a LIPW payroll (--from, --to) from the enrolment data')
+    .requiredOption('--programme <name>', 'leap or lipw')
+    .option('--cycle <n>', 'LEAP cycle number, e.g. 106 (Nov-Dec 2026)', positiveInt('--cycle'))
+    .option('--from <date>', 'LIPW pay period: first day', isoDate('--from'))
+    .option('--to <date>', 'LIPW pay period: last day', isoDate('--to'))
+    .requiredOption('--as <user>', 'the payroll officer building it')
+    .action(async (o: { programme: string; cycle?: number; from?: string; to?: string; as: string }) => {
+      const programme = o.programme.toLowerCase();
+      if (programme === 'leap' && !o.cycle) throw new SikaError('USAGE', 'a LEAP build needs --cycle N');
+      if (programme === 'lipw' && !(o.from && o.to)) throw new SikaError('USAGE', 'a LIPW build needs --from and --to');
+      if (programme !== 'leap' && programme !== 'lipw') {
+        throw new SikaError('USAGE', `--programme must be leap or lipw, got "${o.programme}"`);
+      }
+      if (o.from && o.to && o.from > o.to) throw new SikaError('USAGE', '--from must not be after --to');
+      await withDatabase(async ({ database }) => {
+        const result =
+          programme === 'leap'
+            ? await buildLeapCycle(database.db, { cycleNumber: o.cycle!, builtBy: o.as })
+            : await buildLipwPayroll(database.db, { periodStart: o.from!, periodEnd: o.to!, builtBy: o.as });
+        printBuild(result);
+      });
+    });
+
+  cycle
+    .command('list')
+    .description('list cycles with their status, line count and total')
+    .action(async () => {
+      await withDatabase(async ({ database }) => {
+        const all = await listCycles(database.db);
+        if (all.length === 0) process.stdout.write('no cycles yet\n');
+        for (const c of all) {
+          process.stdout.write(
+            `${String(c.id).padStart(4)}  ${c.programme.padEnd(5)} ${c.periodKey.padEnd(24)} ${c.status.padEnd(11)} ` +
+              `${String(c.lineCount).padStart(8)} lines  ${c.totalAmount.padStart(16)}  built by ${c.builtBy}` +
+              `${c.approvedBy ? `, approved by ${c.approvedBy}` : ''}\n`,
+          );
+        }
+      });
+    });
+
+  cycle
+    .command('approve')
+    .description('approve and seal a built cycle (a second person: never the builder)')
+    .requiredOption('--cycle <id>', 'cycle id (see `sika cycle list`)', positiveInt('--cycle'))
+    .requiredOption('--as <user>', 'the approver')
+    .action(async (o: { cycle: number; as: string }) => {
+      await withDatabase(async ({ database }) => {
+        const r = await approveCycle(database.db, { cycleId: o.cycle, approver: o.as });
+        process.stdout.write(
+          `cycle ${r.cycleId} approved and sealed: ${r.lineCount} lines, ${formatCedi(r.total)}\n` +
+            `seal (SHA-256 over the ordered lines): ${r.sealSha256}\n`,
+        );
+      });
+    });
+
+  cycle
+    .command('reject')
+    .description('send a built cycle back to draft with a reason')
+    .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
+    .requiredOption('--reason <text>', 'why it is rejected')
+    .requiredOption('--as <user>', 'the approver')
+    .action(async (o: { cycle: number; reason: string; as: string }) => {
+      await withDatabase(async ({ database }) => {
+        await rejectCycle(database.db, { cycleId: o.cycle, approver: o.as, reason: o.reason });
+        process.stdout.write(`cycle ${o.cycle} returned to draft\n`);
+      });
+    });
+}
