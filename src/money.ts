@@ -17,7 +17,10 @@ export class MoneyFormatError extends Error {
 
 /** Parses "1234.5", "1,234.56" or "GH¢ 1,234.56"; refuses anything finer than a pesewa. */
 export function parseMoney(input: string): Money {
-  const cleaned = input.replace(/^\s*(GH[¢S₵]|GHS)\s*/i, '').replace(/,/g, '').trim();
+  const cleaned = input
+    .replace(/^\s*(GH[¢S₵]|GHS)\s*/i, '')
+    .replace(/,/g, '')
+    .trim();
   if (!AMOUNT.test(cleaned)) throw new MoneyFormatError(input);
   return new Cedi(cleaned);
 }

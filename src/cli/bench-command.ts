@@ -10,7 +10,13 @@ import { SikaError } from '../errors.js';
 import { initLogger } from '../logger.js';
 import { seedReferenceData } from '../reference/seed.js';
 import { generateSample } from '../sample/generate.js';
-import { BENCH_PERIOD, BENCH_STAGES, prepareFor, runStage, type BenchStage } from './bench-stages.js';
+import {
+  BENCH_PERIOD,
+  BENCH_STAGES,
+  prepareFor,
+  runStage,
+  type BenchStage,
+} from './bench-stages.js';
 import { positiveInt } from './options.js';
 import { progress, step } from './progress.js';
 
@@ -38,7 +44,10 @@ export function registerBench(program: Command): void {
     .option('--households <n>', 'LEAP households', positiveInt('--households'), 20_000)
     .action(async (stage: string, o: { households: number }) => {
       if (!(BENCH_STAGES as readonly string[]).includes(stage)) {
-        throw new SikaError('USAGE', `STAGE must be one of ${BENCH_STAGES.join(', ')}, got "${stage}"`);
+        throw new SikaError(
+          'USAGE',
+          `STAGE must be one of ${BENCH_STAGES.join(', ')}, got "${stage}"`,
+        );
       }
       const config = loadConfig();
       initLogger({ level: config.logLevel, file: config.logFile });
@@ -72,26 +81,36 @@ export function registerBench(program: Command): void {
     .requiredOption('--households <n>', '', positiveInt('--households'))
     .requiredOption('--sample-dir <dir>')
     .requiredOption('--out-dir <dir>')
-    .action(async (stage: BenchStage, o: { url: string; households: number; sampleDir: string; outDir: string }) => {
-      const database = await openDatabase({ databaseUrl: o.url, dbDir: '' });
-      try {
-        const started = process.hrtime.bigint();
-        const rows = await runStage(database.db, stage, { sampleDir: o.sampleDir, outDir: o.outDir }, o.households);
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const peakRssMb = process.resourceUsage().maxRSS / 1024;
-        process.stdout.write(
-          `${JSON.stringify({
+    .action(
+      async (
+        stage: BenchStage,
+        o: { url: string; households: number; sampleDir: string; outDir: string },
+      ) => {
+        const database = await openDatabase({ databaseUrl: o.url, dbDir: '' });
+        try {
+          const started = process.hrtime.bigint();
+          const rows = await runStage(
+            database.db,
             stage,
-            rows,
-            seconds: Number(seconds.toFixed(3)),
-            rows_per_s: Math.round(rows / seconds),
-            peak_rss_mb: Number(peakRssMb.toFixed(1)),
-          })}\n`,
-        );
-      } finally {
-        await database.close();
-      }
-    });
+            { sampleDir: o.sampleDir, outDir: o.outDir },
+            o.households,
+          );
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const peakRssMb = process.resourceUsage().maxRSS / 1024;
+          process.stdout.write(
+            `${JSON.stringify({
+              stage,
+              rows,
+              seconds: Number(seconds.toFixed(3)),
+              rows_per_s: Math.round(rows / seconds),
+              peak_rss_mb: Number(peakRssMb.toFixed(1)),
+            })}\n`,
+          );
+        } finally {
+          await database.close();
+        }
+      },
+    );
 }
 
 async function ensureSample(dir: string, households: number): Promise<void> {
@@ -124,7 +143,13 @@ async function recreateDatabase(serverUrl: string): Promise<void> {
   }
 }
 
-function measureInChild(a: { stage: string; url: string; households: number; sampleDir: string; outDir: string }): Promise<string> {
+function measureInChild(a: {
+  stage: string;
+  url: string;
+  households: number;
+  sampleDir: string;
+  outDir: string;
+}): Promise<string> {
   const args = [
     ...process.execArgv,
     process.argv[1]!,

@@ -20,16 +20,27 @@ export interface BenchPaths {
 }
 
 /** Runs one stage on a database that holds the result of every stage before it; returns rows. */
-export async function runStage(db: Db, stage: BenchStage, p: BenchPaths, households: number): Promise<number> {
+export async function runStage(
+  db: Db,
+  stage: BenchStage,
+  p: BenchPaths,
+  households: number,
+): Promise<number> {
   const outbox = join(p.outDir, 'outbox');
   const inbox = join(p.outDir, 'inbox');
   switch (stage) {
     case 'import': {
-      const results = await importDirectory(db, { dir: p.sampleDir, loadedBy: DEMO_ACTORS.officer });
+      const results = await importDirectory(db, {
+        dir: p.sampleDir,
+        loadedBy: DEMO_ACTORS.officer,
+      });
       return results.reduce((n, r) => n + r.rowsTotal, 0);
     }
     case 'build': {
-      const r = await buildLeapCycle(db, { cycleNumber: BENCH_CYCLE, builtBy: DEMO_ACTORS.officer });
+      const r = await buildLeapCycle(db, {
+        cycleNumber: BENCH_CYCLE,
+        builtBy: DEMO_ACTORS.officer,
+      });
       return r.lines;
     }
     case 'files': {
@@ -74,7 +85,12 @@ export async function runStage(db: Db, stage: BenchStage, p: BenchPaths, househo
 }
 
 /** Brings the database to the point where `stage` can run, untimed: the stages before it. */
-export async function prepareFor(db: Db, stage: BenchStage, p: BenchPaths, households: number): Promise<void> {
+export async function prepareFor(
+  db: Db,
+  stage: BenchStage,
+  p: BenchPaths,
+  households: number,
+): Promise<void> {
   if (stage === 'all') return;
   for (const before of ORDER.slice(0, ORDER.indexOf(stage))) {
     await runStage(db, before, p, households);
@@ -82,7 +98,11 @@ export async function prepareFor(db: Db, stage: BenchStage, p: BenchPaths, house
       await approveCycle(db, { cycleId: await leapCycleId(db), approver: DEMO_ACTORS.approver });
     }
     if (before === 'files') {
-      await respondToOutbox({ outbox: join(p.outDir, 'outbox'), inbox: join(p.outDir, 'inbox'), seed: 2026 });
+      await respondToOutbox({
+        outbox: join(p.outDir, 'outbox'),
+        inbox: join(p.outDir, 'inbox'),
+        seed: 2026,
+      });
     }
   }
 }

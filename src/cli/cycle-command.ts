@@ -18,37 +18,52 @@ export function printBuild(r: BuildResult): void {
       `${r.excluded} excluded, ${r.withheld} withheld\n`,
   );
   for (const [reason, v] of Object.entries(r.byReason)) {
-    process.stdout.write(`  ${reason.padEnd(24)} ${String(v.households).padStart(7)}  ${formatCedi(v.amount)}\n`);
+    process.stdout.write(
+      `  ${reason.padEnd(24)} ${String(v.households).padStart(7)}  ${formatCedi(v.amount)}\n`,
+    );
   }
 }
 
 export function registerCycle(program: Command): void {
-  const cycle = program.command('cycle').description('build, list, approve or reject payment cycles');
+  const cycle = program
+    .command('cycle')
+    .description('build, list, approve or reject payment cycles');
 
   cycle
     .command('build')
-    .description('build a LEAP cycle (--cycle N) or a LIPW payroll (--from, --to) from the enrolment data')
+    .description(
+      'build a LEAP cycle (--cycle N) or a LIPW payroll (--from, --to) from the enrolment data',
+    )
     .requiredOption('--programme <name>', 'leap or lipw')
     .option('--cycle <n>', 'LEAP cycle number, e.g. 106 (Nov-Dec 2026)', positiveInt('--cycle'))
     .option('--from <date>', 'LIPW pay period: first day', isoDate('--from'))
     .option('--to <date>', 'LIPW pay period: last day', isoDate('--to'))
     .requiredOption('--as <user>', 'the payroll officer building it')
-    .action(async (o: { programme: string; cycle?: number; from?: string; to?: string; as: string }) => {
-      const programme = o.programme.toLowerCase();
-      if (programme === 'leap' && !o.cycle) throw new SikaError('USAGE', 'a LEAP build needs --cycle N');
-      if (programme === 'lipw' && !(o.from && o.to)) throw new SikaError('USAGE', 'a LIPW build needs --from and --to');
-      if (programme !== 'leap' && programme !== 'lipw') {
-        throw new SikaError('USAGE', `--programme must be leap or lipw, got "${o.programme}"`);
-      }
-      if (o.from && o.to && o.from > o.to) throw new SikaError('USAGE', '--from must not be after --to');
-      await withDatabase(async ({ database }) => {
-        const result =
-          programme === 'leap'
-            ? await buildLeapCycle(database.db, { cycleNumber: o.cycle!, builtBy: o.as })
-            : await buildLipwPayroll(database.db, { periodStart: o.from!, periodEnd: o.to!, builtBy: o.as });
-        printBuild(result);
-      });
-    });
+    .action(
+      async (o: { programme: string; cycle?: number; from?: string; to?: string; as: string }) => {
+        const programme = o.programme.toLowerCase();
+        if (programme === 'leap' && !o.cycle)
+          throw new SikaError('USAGE', 'a LEAP build needs --cycle N');
+        if (programme === 'lipw' && !(o.from && o.to))
+          throw new SikaError('USAGE', 'a LIPW build needs --from and --to');
+        if (programme !== 'leap' && programme !== 'lipw') {
+          throw new SikaError('USAGE', `--programme must be leap or lipw, got "${o.programme}"`);
+        }
+        if (o.from && o.to && o.from > o.to)
+          throw new SikaError('USAGE', '--from must not be after --to');
+        await withDatabase(async ({ database }) => {
+          const result =
+            programme === 'leap'
+              ? await buildLeapCycle(database.db, { cycleNumber: o.cycle!, builtBy: o.as })
+              : await buildLipwPayroll(database.db, {
+                  periodStart: o.from!,
+                  periodEnd: o.to!,
+                  builtBy: o.as,
+                });
+          printBuild(result);
+        });
+      },
+    );
 
   cycle
     .command('list')

@@ -15,7 +15,12 @@ export function registerDemo(program: Command): void {
       'run a whole LEAP and LIPW cycle on a fresh embedded database: sample data, import, build,\n' +
         'approve, payment files, GhIPSS answer, reconciliation, reports; outputs under ./out',
     )
-    .option('--households <n>', 'LEAP households in the sample', positiveInt('--households'), 20_000)
+    .option(
+      '--households <n>',
+      'LEAP households in the sample',
+      positiveInt('--households'),
+      20_000,
+    )
     .option('--workers <n>', 'LIPW workers in the sample', positiveInt('--workers'), 1_000)
     .option('--seed <n>', 'sample and GhIPSS stand-in seed', positiveInt('--seed'), 2026)
     .option('--cycle <n>', 'LEAP cycle number', positiveInt('--cycle'), 106)
@@ -52,17 +57,30 @@ function printSummary(s: PipelineSummary, outDir: string, dbDir: string, seconds
   const out = process.stdout;
   out.write(`\nSika demo finished in ${seconds.toFixed(0)} s\n\n`);
   for (const i of s.imports) {
-    out.write(`  import ${i.kind.padEnd(12)} ${String(i.accepted).padStart(8)} accepted ${String(i.rejected).padStart(5)} rejected\n`);
+    out.write(
+      `  import ${i.kind.padEnd(12)} ${String(i.accepted).padStart(8)} accepted ${String(i.rejected).padStart(5)} rejected\n`,
+    );
   }
   out.write('\n');
   for (const c of s.cycles) {
     const label = c.programme === 'LEAP' ? `LEAP cycle ${c.period_key}` : `LIPW ${c.period_key}`;
     out.write(`  ${label} (cycle id ${c.cycle_id}, ${c.status}), ${c.line_counts.total} lines\n`);
-    for (const k of ['sealed_total', 'paid', 'failed', 'returned', 'pending', 'unconfirmed'] as const) {
+    for (const k of [
+      'sealed_total',
+      'paid',
+      'failed',
+      'returned',
+      'pending',
+      'unconfirmed',
+    ] as const) {
       const lines = k === 'sealed_total' ? c.line_counts.total : c.line_counts[k];
-      out.write(`    ${k.padEnd(13)} ${formatCedi(money(c[k])).padStart(20)} ${String(lines).padStart(8)} lines\n`);
+      out.write(
+        `    ${k.padEnd(13)} ${formatCedi(money(c[k])).padStart(20)} ${String(lines).padStart(8)} lines\n`,
+      );
     }
-    out.write(`    control equation ${c.control_equation_holds ? 'holds to the pesewa' : 'DOES NOT HOLD'}\n`);
+    out.write(
+      `    control equation ${c.control_equation_holds ? 'holds to the pesewa' : 'DOES NOT HOLD'}\n`,
+    );
     out.write(`    seal ${c.seal_sha256}\n\n`);
   }
   out.write(`  payment files: ${s.payment_files.length} in ${join(outDir, 'outbox')}\n`);

@@ -13,7 +13,11 @@ export function positiveInt(name: string) {
 export function isoDate(name: string) {
   return (value: string): string => {
     const d = new Date(`${value}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+      Number.isNaN(d.getTime()) ||
+      d.toISOString().slice(0, 10) !== value
+    ) {
       throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got "${value}"`);
     }
     return value;

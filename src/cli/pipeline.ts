@@ -6,7 +6,12 @@ import { writeReport, REPORT_KINDS } from '../../reports/index.js';
 import type { Db } from '../db/open.js';
 import { importDirectory } from '../enrolment/index.js';
 import { respondToOutbox, submitCycle } from '../ghipss/index.js';
-import { approveCycle, buildLeapCycle, buildLipwPayroll, type BuildResult } from '../payroll/index.js';
+import {
+  approveCycle,
+  buildLeapCycle,
+  buildLipwPayroll,
+  type BuildResult,
+} from '../payroll/index.js';
 import { generateSample } from '../sample/generate.js';
 import { progress, step } from './progress.js';
 

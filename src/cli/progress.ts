@@ -12,7 +12,10 @@ export interface Progress {
 export function progress(label: string, total: number): Progress {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `  ${label.padEnd(28)} [{bar}] {percentage}% {value}/{total}`, stream: process.stderr },
+      {
+        format: `  ${label.padEnd(28)} [{bar}] {percentage}% {value}/{total}`,
+        stream: process.stderr,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0);

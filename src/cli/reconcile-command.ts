@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { describeFile, reconcileDirectory, reconcileFile, type ReconcileResult } from '../../reconciliation/index.js';
+import {
+  describeFile,
+  reconcileDirectory,
+  reconcileFile,
+  type ReconcileResult,
+} from '../../reconciliation/index.js';
 import { SikaError } from '../errors.js';
 import { formatCedi } from '../money.js';
 import { withDatabase } from './context.js';
@@ -40,25 +45,33 @@ export function registerReconcile(program: Command): void {
     .option('--dry-run', 'only read the file(s) and say what they hold; change nothing')
     .option('--json', 'with --dry-run: print JSON')
     .option('--as <user>', 'the finance officer loading the files (required unless --dry-run)')
-    .action(async (files: string[], o: { dir?: string; dryRun?: boolean; json?: boolean; as?: string }) => {
-      if (!o.dir && files.length === 0) throw new SikaError('USAGE', 'give response FILES or --dir DIR');
-      if (o.dryRun) {
-        if (o.dir) throw new SikaError('USAGE', '--dry-run reads named files, not --dir');
-        for (const f of files) {
-          const d = await describeFile(f);
-          process.stdout.write(o.json ? `${JSON.stringify(d)}\n` : `${JSON.stringify(d, null, 2)}\n`);
+    .action(
+      async (
+        files: string[],
+        o: { dir?: string; dryRun?: boolean; json?: boolean; as?: string },
+      ) => {
+        if (!o.dir && files.length === 0)
+          throw new SikaError('USAGE', 'give response FILES or --dir DIR');
+        if (o.dryRun) {
+          if (o.dir) throw new SikaError('USAGE', '--dry-run reads named files, not --dir');
+          for (const f of files) {
+            const d = await describeFile(f);
+            process.stdout.write(
+              o.json ? `${JSON.stringify(d)}\n` : `${JSON.stringify(d, null, 2)}\n`,
+            );
+          }
+          return;
         }
-        return;
-      }
-      if (!o.as) throw new SikaError('USAGE', 'say who loads the files with --as USER');
-      const loadedBy = o.as;
-      await withDatabase(async ({ database }) => {
-        const results = o.dir
-          ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy })
-          : await sequential(files, (path) => reconcileFile(database.db, { path, loadedBy }));
-        printReconcile(results);
-      });
-    });
+        if (!o.as) throw new SikaError('USAGE', 'say who loads the files with --as USER');
+        const loadedBy = o.as;
+        await withDatabase(async ({ database }) => {
+          const results = o.dir
+            ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy })
+            : await sequential(files, (path) => reconcileFile(database.db, { path, loadedBy }));
+          printReconcile(results);
+        });
+      },
+    );
 }
 
 async function sequential<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {

@@ -13,22 +13,27 @@ export function registerReport(program: Command): void {
     .option('--format <format>', 'pdf or xlsx', 'pdf')
     .option('--out <dir>', 'folder for the report (default: SIKA_OUT_DIR/reports)')
     .requiredOption('--as <user>', 'who generates it (printed on the report)')
-    .action(async (kind: string, o: { cycle: number; format: string; out?: string; as: string }) => {
-      if (!(REPORT_KINDS as readonly string[]).includes(kind)) {
-        throw new SikaError('USAGE', `report KIND must be one of ${REPORT_KINDS.join(', ')}, got "${kind}"`);
-      }
-      if (o.format !== 'pdf' && o.format !== 'xlsx') {
-        throw new SikaError('USAGE', `--format must be pdf or xlsx, got "${o.format}"`);
-      }
-      await withDatabase(async ({ database, config }) => {
-        const r = await writeReport(database.db, {
-          kind: kind as ReportKind,
-          cycleId: o.cycle,
-          format: o.format as 'pdf' | 'xlsx',
-          outDir: o.out ?? `${config.outDir}/reports`,
-          generatedBy: o.as,
+    .action(
+      async (kind: string, o: { cycle: number; format: string; out?: string; as: string }) => {
+        if (!(REPORT_KINDS as readonly string[]).includes(kind)) {
+          throw new SikaError(
+            'USAGE',
+            `report KIND must be one of ${REPORT_KINDS.join(', ')}, got "${kind}"`,
+          );
+        }
+        if (o.format !== 'pdf' && o.format !== 'xlsx') {
+          throw new SikaError('USAGE', `--format must be pdf or xlsx, got "${o.format}"`);
+        }
+        await withDatabase(async ({ database, config }) => {
+          const r = await writeReport(database.db, {
+            kind: kind as ReportKind,
+            cycleId: o.cycle,
+            format: o.format as 'pdf' | 'xlsx',
+            outDir: o.out ?? `${config.outDir}/reports`,
+            generatedBy: o.as,
+          });
+          process.stdout.write(`${r.path}: ${r.rows} rows, total ${r.total}\n`);
         });
-        process.stdout.write(`${r.path}: ${r.rows} rows, total ${r.total}\n`);
-      });
-    });
+      },
+    );
 }

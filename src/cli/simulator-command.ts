@@ -6,7 +6,9 @@ import { positiveInt } from './options.js';
 export function registerSimulator(program: Command): void {
   program
     .command('ghipss-sim')
-    .description('GhIPSS stand-in: answer every payment file in the outbox with a pain.002 status report')
+    .description(
+      'GhIPSS stand-in: answer every payment file in the outbox with a pain.002 status report',
+    )
     .option('--outbox <dir>', 'where payment files are collected (default: SIKA_OUT_DIR/outbox)')
     .option('--inbox <dir>', 'where status reports are left (default: SIKA_OUT_DIR/inbox)')
     .option('--seed <n>', 'seed: the same seed gives the same answers', positiveInt('--seed'), 2026)

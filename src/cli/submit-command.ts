@@ -7,7 +7,9 @@ import { positiveInt } from './options.js';
 export function registerSubmit(program: Command): void {
   program
     .command('submit')
-    .description('write the payment files (pain.001.001.03) of an approved cycle to the outbox, exactly once')
+    .description(
+      'write the payment files (pain.001.001.03) of an approved cycle to the outbox, exactly once',
+    )
     .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
     .requiredOption('--as <user>', 'the finance officer sending it')
     .option('--outbox <dir>', 'folder GhIPSS collects from (default: SIKA_OUT_DIR/outbox)')

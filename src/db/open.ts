@@ -24,7 +24,10 @@ export interface Database {
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database in dbDir. */
-export async function openDatabase(opts: { databaseUrl?: string; dbDir: string }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string;
+  dbDir: string;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
     const db = drizzlePg(pool, { schema });

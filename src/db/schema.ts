@@ -282,7 +282,11 @@ export const payrollLines = pgTable(
   (t) => [
     uniqueIndex('payroll_lines_cycle_line_uq').on(t.cycleId, t.lineNo),
     // No beneficiary is paid twice for the same programme period.
-    uniqueIndex('payroll_lines_beneficiary_period_uq').on(t.programme, t.periodKey, t.beneficiaryRef),
+    uniqueIndex('payroll_lines_beneficiary_period_uq').on(
+      t.programme,
+      t.periodKey,
+      t.beneficiaryRef,
+    ),
   ],
 );
 
@@ -413,7 +417,9 @@ export const exceptions = pgTable(
 /** Append-only, hash-chained: each event's hash covers the previous event's hash. */
 export const auditEvents = pgTable('audit_events', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  at: timestamp('at', { withTimezone: true }).notNull().default(sql`now()`),
+  at: timestamp('at', { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
   actor: text('actor').notNull(),
   action: text('action').notNull(),
   entity: text('entity').notNull(),

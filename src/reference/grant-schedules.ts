@@ -5,9 +5,21 @@
  */
 export const GRANT_SCHEDULES = [
   { effectiveFromCycle: 39, label: 'Sep 2015', tiers: ['64.00', '76.00', '88.00', '106.00'] },
-  { effectiveFromCycle: 83, label: 'cycle 83 (Jun 2023)', tiers: ['128.00', '152.00', '176.00', '212.00'] },
-  { effectiveFromCycle: 89, label: 'cycle 89 (Jan 2024)', tiers: ['256.00', '304.00', '352.00', '424.00'] },
-  { effectiveFromCycle: 97, label: 'cycle 97 (2025, +25%)', tiers: ['320.00', '380.00', '440.00', '530.00'] },
+  {
+    effectiveFromCycle: 83,
+    label: 'cycle 83 (Jun 2023)',
+    tiers: ['128.00', '152.00', '176.00', '212.00'],
+  },
+  {
+    effectiveFromCycle: 89,
+    label: 'cycle 89 (Jan 2024)',
+    tiers: ['256.00', '304.00', '352.00', '424.00'],
+  },
+  {
+    effectiveFromCycle: 97,
+    label: 'cycle 97 (2025, +25%)',
+    tiers: ['320.00', '380.00', '440.00', '530.00'],
+  },
 ] as const;
 
 /**

@@ -45,3 +45,16 @@ export async function createTestDatabase(opts: { seed?: boolean } = {}): Promise
     },
   };
 }
+
+/** The PostgreSQL error behind a failed query (drizzle wraps it): its SQLSTATE code and message. */
+export async function pgFailure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as never);
+    return { code: String(cause.code), message: String(cause.message) };
+  }
+  throw new Error('the query was expected to fail but succeeded');
+}
