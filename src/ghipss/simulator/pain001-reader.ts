@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+
+export const PAIN001_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03';
+
+/** What a switch needs from a pain.001, in document order. Numbers stay as the file wrote them. */
+export type Pain001Event =
+  | { kind: 'group'; msgId: string; creDtTm: string; nbOfTxs: string; ctrlSum: string | null }
+  | { kind: 'payment'; pmtInfId: string; nbOfTxs: string | null; ctrlSum: string | null }
+  | { kind: 'tx'; pmtInfId: string; endToEndId: string; amount: string; ccy: string };
+
+export class Pain001ReadError extends Error {}
+
+/**
+ * Reads a pain.001.001.03 as a stream (saxes), yielding the group header, each payment block's
+ * header and each transaction; memory stays flat whatever the number of transactions.
+ */
+export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
+  const parser = new SaxesParser({ xmlns: true });
+  const stack: string[] = [];
+  const pending: Pain001Event[] = [];
+  let text = '';
+  let group: Record<string, string> = {};
+  let payment: Record<string, string> = {};
+  let paymentAnnounced = false;
+  let tx: Record<string, string> = {};
+
+  const parent = (up = 1) => stack[stack.length - 1 - up];
+  const announcePayment = () => {
+    if (paymentAnnounced) return;
+    paymentAnnounced = true;
+    if (!payment.PmtInfId) throw new Pain001ReadError('payment information without PmtInfId');
+    pending.push({
+      kind: 'payment',
+      pmtInfId: payment.PmtInfId,
+      nbOfTxs: payment.NbOfTxs ?? null,
+      ctrlSum: payment.CtrlSum ?? null,
+    });
+  };
+
+  parser.on('opentag', (tag) => {
+    if (stack.length === 0 && (tag.local !== 'Document' || tag.uri !== PAIN001_NAMESPACE)) {
+      throw new Pain001ReadError(`not a pain.001.001.03 document (${tag.uri || 'no namespace'})`);
+    }
+    stack.push(tag.local);
+    text = '';
+    if (tag.local === 'PmtInf') {
+      payment = {};
+      paymentAnnounced = false;
+    } else if (tag.local === 'CdtTrfTxInf') {
+      announcePayment();
+      tx = {};
+    } else if (tag.local === 'InstdAmt') {
+      tx.Ccy = tag.attributes.Ccy?.value ?? '';
+    }
+  });
+  parser.on('text', (t) => {
+    text += t;
+  });
+  parser.on('closetag', (tag) => {
+    const name = tag.local;
+    const up = parent();
+    if (up === 'GrpHdr') group[name] = text.trim();
+    else if (up === 'PmtInf') payment[name] = text.trim();
+    else if (name === 'EndToEndId' && up === 'PmtId') tx.EndToEndId = text.trim();
+    else if (name === 'InstdAmt' && up === 'Amt') tx.InstdAmt = text.trim();
+
+    if (name === 'GrpHdr') {
+      if (!group.MsgId || !group.NbOfTxs) throw new Pain001ReadError('group header incomplete');
+      pending.push({
+        kind: 'group',
+        msgId: group.MsgId,
+        creDtTm: group.CreDtTm ?? '',
+        nbOfTxs: group.NbOfTxs,
+        ctrlSum: group.CtrlSum ?? null,
+      });
+      group = {};
+    } else if (name === 'CdtTrfTxInf') {
+      if (!tx.EndToEndId || !tx.InstdAmt) throw new Pain001ReadError('transaction incomplete');
+      pending.push({
+        kind: 'tx',
+        pmtInfId: payment.PmtInfId ?? '',
+        endToEndId: tx.EndToEndId,
+        amount: tx.InstdAmt,
+        ccy: tx.Ccy ?? '',
+      });
+    } else if (name === 'PmtInf') {
+      announcePayment();
+    }
+    stack.pop();
+    text = '';
+  });
+
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+    parser.write(chunk as string);
+    yield* pending.splice(0);
+  }
+  parser.close();
+  yield* pending.splice(0);
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { validateXML } from 'xmllint-wasm';
+
+const PAIN001_XSD = readFileSync('/work/shared/iso20022/xsd/pain.001.001.03.xsd', 'utf8');
+
+/** Schema errors of a pain.001.001.03 document; empty when valid. */
+export async function pain001SchemaErrors(xml: string): Promise<string[]> {
+  const result = await validateXML({
+    xml: [{ fileName: 'payment.xml', contents: xml }],
+    schema: [{ fileName: 'pain.001.001.03.xsd', contents: PAIN001_XSD }],
+    initialMemoryPages: 1024,
+    maxMemoryPages: 16384,
+  });
+  return result.errors.map((e) => e.rawMessage);
+}
+
+/** The texts of every element with this name, in document order. */
+export function texts(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}(?: [^>]*)?>([^<]*)</${tag}>`, 'g'))].map(
+    (m) => m[1]!,
+  );
+}
+
+/** A stream that keeps what is written to it, and asks for a drain now and then. */
+export class Collector extends Writable {
+  chunks: string[] = [];
+  constructor() {
+    super({ highWaterMark: 1024 });
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error) => void) {
+    this.chunks.push(chunk.toString('utf8'));
+    setImmediate(done);
+  }
+  get text(): string {
+    return this.chunks.join('');
+  }
+}
