@@ -76,7 +76,12 @@ export async function loadReconciliationData(db: Db, cycleId: number): Promise<R
 
 async function statusReasonTotals(db: Db, cycleId: number): Promise<StatusReasonTotal[]> {
   const order = sql.raw(`ARRAY[${LINE_STATUSES.map((s) => `'${s}'`).join(', ')}]`);
-  const grouped = await rows<{ status: LineStatus; reason: string | null; lines: number; amount: string }>(
+  const grouped = await rows<{
+    status: LineStatus;
+    reason: string | null;
+    lines: number;
+    amount: string;
+  }>(
     db,
     sql`SELECT status, status_reason AS reason, count(*)::int AS lines, sum(amount)::text AS amount
         FROM payroll_lines WHERE cycle_id = ${cycleId}

@@ -1,0 +1,7 @@
+import type { Money } from '../src/money.js';
+
+/** What a report writer tells its caller: data rows written and the report's headline total. */
+export interface ReportOutcome {
+  rows: number;
+  total: Money;
+}

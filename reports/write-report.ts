@@ -1,0 +1,83 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '../src/db/open.js';
+import { logger } from '../src/logger.js';
+import { writeExceptionsPdf } from './exceptions-pdf.js';
+import { writeExceptionsXlsx } from './exceptions-xlsx.js';
+import { loadReportHeader, type ReportHeader, type ReportKind } from './header.js';
+import type { ReportOutcome } from './outcome.js';
+import { writeReconciliationPdf } from './reconciliation-pdf.js';
+import { writeReconciliationXlsx } from './reconciliation-xlsx.js';
+
+export type ReportFormat = 'pdf' | 'xlsx';
+
+export interface WriteReportParams {
+  kind: ReportKind;
+  cycleId: number;
+  format: ReportFormat;
+  outDir: string;
+  /** Username of the person the report is made for; printed on it. */
+  generatedBy: string;
+  now?: Date;
+}
+
+export interface WrittenReport {
+  path: string;
+  /**
+   * Exception report: exceptions listed (a PDF lists at most PDF_EXCEPTION_ROW_LIMIT).
+   * Reconciliation summary: payroll lines accounted for.
+   */
+  rows: number;
+  /** Exception report: amount of all exceptions. Reconciliation summary: the sealed total. */
+  total: string;
+}
+
+type Writer = (db: Db, p: { header: ReportHeader; path: string }) => Promise<ReportOutcome>;
+
+const WRITERS: Record<ReportKind, Record<ReportFormat, Writer>> = {
+  exceptions: { pdf: writeExceptionsPdf, xlsx: writeExceptionsXlsx },
+  reconciliation: { pdf: writeReconciliationPdf, xlsx: writeReconciliationXlsx },
+};
+
+const log = logger('reports');
+
+/** File name of a report: "LEAP-106-exceptions.pdf". */
+export function reportFileName(header: ReportHeader, format: ReportFormat): string {
+  return `${header.fileStem}-${header.kind}.${format}`;
+}
+
+/**
+ * Writes one report of a cycle into outDir. The file appears under its final name only once it
+ * is complete, so a reader never picks up half a report.
+ */
+export async function writeReport(db: Db, p: WriteReportParams): Promise<WrittenReport> {
+  const started = Date.now();
+  const header = await loadReportHeader(db, {
+    kind: p.kind,
+    cycleId: p.cycleId,
+    generatedBy: p.generatedBy,
+    now: p.now ?? new Date(),
+  });
+  await mkdir(p.outDir, { recursive: true });
+  const path = join(p.outDir, reportFileName(header, p.format));
+  const partial = `${path}.part`;
+
+  try {
+    const outcome = await WRITERS[p.kind][p.format](db, { header, path: partial });
+    await rename(partial, path);
+    log.info(
+      {
+        cycleId: p.cycleId,
+        kind: p.kind,
+        format: p.format,
+        rows: outcome.rows,
+        durationMs: Date.now() - started,
+      },
+      'report written',
+    );
+    return { path, rows: outcome.rows, total: outcome.total.toFixed(2) };
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+}
