@@ -8,3 +8,4 @@ export {
 export { planPaymentFiles, readPaymentLines, type FilePlan } from './payment-lines.js';
 export { submitCycle, type SubmitParams, type SubmitResult, type SubmittedFile } from './submit.js';
 export { transliterate } from './transliterate.js';
+export { respondToOutbox, responseName } from './simulator/respond.js';

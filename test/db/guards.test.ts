@@ -62,3 +62,20 @@ describe('the audit trail', () => {
     expect(check.events).toBe(0);
   });
 });
+
+describe('sealed payroll lines', () => {
+  it('guard every column but the settlement status against updates', async () => {
+    const columns = await rows<{ column_name: string }>(
+      t.db,
+      sql`SELECT column_name FROM information_schema.columns
+          WHERE table_name = 'payroll_lines' AND column_name NOT IN ('id', 'status', 'status_reason')
+          ORDER BY column_name`,
+    );
+    const guarded = await rows<{ event_object_column: string }>(
+      t.db,
+      sql`SELECT event_object_column FROM information_schema.triggered_update_columns
+          WHERE trigger_name = 'payroll_lines_sealed_guard' ORDER BY event_object_column`,
+    );
+    expect(guarded.map((g) => g.event_object_column)).toEqual(columns.map((c) => c.column_name));
+  });
+});

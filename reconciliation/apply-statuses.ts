@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../src/db/open.js';
+import { openStatusException, reasonMeaning } from './exceptions.js';
+import { inFile, OUTCOME, type FileScope } from './load-file.js';
+import { submissionRange } from './submission-lines.js';
+
+/** The line status an ISO 20022 status leads to (the same rule as TARGET_STATUS in SQL). */
+export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
+  if (status === 'ACSC' || status === 'ACCC') return 'paid';
+  return status === 'RJCT' ? 'failed' : 'pending';
+}
+
+/**
+ * Extends a status given for a whole payment information block or group to the lines of that
+ * submission the report does not list itself; blocks before the group, so the nearer status wins.
+ * Under PART the lines left out are accepted by inference (their record's outcome says so).
+ */
+export async function assignStatusBlocks(
+  tx: Db,
+  p: { file: FileScope; originalMessageId: string },
+): Promise<void> {
+  const blocks = await rows<{
+    id: number;
+    payment_info_id: string | null;
+    status: string;
+    reason_code: string | null;
+  }>(
+    tx,
+    sql`SELECT r.id, r.payment_info_id, r.status, r.reason_code FROM settlement_records r
+        WHERE ${inFile(p.file)}
+          AND r.outcome IN (${OUTCOME.groupStatus}, ${OUTCOME.paymentInfoStatus}, ${OUTCOME.inferred})
+        ORDER BY r.payment_info_id IS NULL, r.id`,
+  );
+
+  for (const b of blocks) {
+    const level = b.payment_info_id ? 'payment_info' : 'group';
+    const range = await submissionRange(tx, {
+      messageId: p.originalMessageId,
+      paymentInfoId: b.payment_info_id,
+    });
+    if (!range) {
+      const what = b.payment_info_id
+        ? `payment information ${b.payment_info_id}`
+        : `original message ${p.originalMessageId}`;
+      await openStatusException(tx, {
+        recordId: b.id,
+        cycleId: null,
+        detail: `${level} status ${b.status} not applied: ${what} matches no submission whose lines can be determined`,
+      });
+      await tx.execute(
+        sql`UPDATE settlement_records SET outcome = 'unknown_reference' WHERE id = ${b.id}`,
+      );
+      continue;
+    }
+
+    const status = b.status === 'PART' ? 'ACSC' : b.status;
+    const reason = b.status === 'PART' ? null : b.reason_code;
+    await tx.execute(sql`
+      INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active)
+      SELECT l.id, ${b.id}, ${status}, ${targetStatus(status)}, ${reason}, ${level}, true
+      FROM payroll_lines l
+      WHERE l.cycle_id = ${range.cycleId} AND l.channel = ${range.channel}
+        AND l.line_no BETWEEN ${range.firstLineNo} AND ${range.lastLineNo}
+      ON CONFLICT (line_id) DO NOTHING`);
+  }
+}
+
+export interface Applied {
+  paid: number;
+  failed: number;
+  pending: number;
+}
+
+/**
+ * Applies recon_assign to the lines. A report that contradicts a settled outcome (paid then
+ * rejected, failed then settled) never overwrites it: the line stays and an exception is opened.
+ * Every move, and every "still pending" report, is kept in line_status_events; each line that
+ * fails gets a failed_payment exception with the meaning of its reason code.
+ */
+export async function applyAssignments(tx: Db): Promise<Applied> {
+  // The planner has no statistics for a temporary table until it is analysed.
+  await tx.execute(sql`ANALYZE recon_assign`);
+  await tx.execute(sql`
+    WITH c AS (
+      UPDATE recon_assign a SET active = false
+      FROM payroll_lines l
+      WHERE a.line_id = l.id AND a.active
+        AND ((a.target = 'paid' AND l.status = 'failed')
+          OR (a.target = 'failed' AND l.status IN ('paid', 'returned')))
+      RETURNING a.line_id, a.record_id, a.status, a.reason_code, a.level,
+                l.status AS line_status, l.cycle_id, l.amount
+    ), ex AS (
+      INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
+                              amount, detail)
+      SELECT cycle_id, line_id, record_id, 'conflicting_status', reason_code, amount,
+             'line is ' || line_status || '; a later report says ' || status
+             || coalesce(' (' || reason_code || ')', '') || '; the line was kept as it is'
+      FROM c ORDER BY line_id
+    )
+    UPDATE settlement_records r SET outcome = 'conflict'
+    FROM c WHERE r.id = c.record_id AND c.level = 'transaction'`);
+
+  const moved = await rows<{ to_status: string; lines: number }>(
+    tx,
+    sql`
+    WITH m AS (
+      SELECT a.line_id, a.record_id, a.reason_code, a.target AS to_status,
+             l.status AS from_status, l.cycle_id, l.amount
+      FROM recon_assign a JOIN payroll_lines l ON l.id = a.line_id
+      WHERE a.active AND l.status IN ('pending', 'unconfirmed')
+    ), ev AS (
+      INSERT INTO line_status_events (payroll_line_id, from_status, to_status, reason_code,
+                                      settlement_record_id)
+      SELECT line_id, from_status, to_status, reason_code, record_id FROM m ORDER BY line_id
+    ), up AS (
+      UPDATE payroll_lines l
+      SET status = m.to_status,
+          status_reason = CASE WHEN m.to_status = 'failed' THEN m.reason_code END
+      FROM m WHERE l.id = m.line_id AND m.to_status <> m.from_status
+    ), fx AS (
+      INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
+                              amount, detail)
+      SELECT cycle_id, line_id, record_id, 'failed_payment', reason_code, amount,
+             ${reasonMeaning(sql`m.reason_code`)}
+      FROM m WHERE to_status = 'failed' ORDER BY line_id
+    )
+    SELECT to_status, count(*)::int AS lines FROM m GROUP BY to_status`,
+  );
+
+  const count = (s: string) => moved.find((m) => m.to_status === s)?.lines ?? 0;
+  return { paid: count('paid'), failed: count('failed'), pending: count('pending') };
+}

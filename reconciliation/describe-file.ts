@@ -1,0 +1,65 @@
+import { basename } from 'node:path';
+import { Cedi, ZERO, type Money } from '../src/money.js';
+import { assertFile, sha256File } from './load-file.js';
+import { parsePain002, type Pain002Header, type Pain002PaymentInfo } from './pain002-parser.js';
+
+export interface Tally {
+  records: number;
+  /** Sum of the amounts given; records without an amount are counted, not summed. */
+  amount: Money;
+}
+
+export interface FileDescription extends Pain002Header {
+  fileName: string;
+  sha256: string;
+  format: 'pain.002';
+  paymentInfos: Pain002PaymentInfo[];
+  records: number;
+  recordsWithoutAmount: number;
+  byStatus: Record<string, Tally>;
+  /** By reason code; records without one under "(none)". */
+  byReason: Record<string, Tally>;
+}
+
+const add = (t: Record<string, Tally>, key: string, amount: Money) => {
+  const cur = t[key] ?? { records: 0, amount: ZERO };
+  t[key] = { records: cur.records + 1, amount: cur.amount.plus(amount) };
+};
+
+/** Dry run: what a response file holds (message ids, counts and amounts), nothing written. */
+export async function describeFile(path: string): Promise<FileDescription> {
+  await assertFile(path);
+  const sha256 = await sha256File(path);
+  let header: Pain002Header | undefined;
+  const paymentInfos: Pain002PaymentInfo[] = [];
+  const byStatus: Record<string, Tally> = {};
+  const byReason: Record<string, Tally> = {};
+  let records = 0;
+  let recordsWithoutAmount = 0;
+
+  for await (const ev of parsePain002(path)) {
+    if (ev.kind === 'header') header = ev.header;
+    else if (ev.kind === 'paymentInfo') paymentInfos.push(ev.paymentInfo);
+    else {
+      for (const r of ev.records) {
+        records++;
+        if (r.amount === null) recordsWithoutAmount++;
+        const amount = r.amount === null ? ZERO : new Cedi(r.amount);
+        add(byStatus, r.status, amount);
+        add(byReason, r.reasonCode ?? '(none)', amount);
+      }
+    }
+  }
+  if (!header) throw new Error('parsePain002 ended without a header');
+  return {
+    fileName: basename(path),
+    sha256,
+    format: 'pain.002',
+    ...header,
+    paymentInfos,
+    records,
+    recordsWithoutAmount,
+    byStatus,
+    byReason,
+  };
+}

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { rows, type Db } from '../src/db/open.js';
+import { Cedi } from '../src/money.js';
+import { settlementFiles, settlementRecords } from '../src/db/schema.js';
+import { SikaError } from '../src/errors.js';
+import {
+  parsePain002,
+  type Pain002Header,
+  type Pain002Record,
+  type StatusReason,
+} from './pain002-parser.js';
+
+/**
+ * Outcomes of the status records of a whole group or payment information block. Transaction
+ * records are 'matched', 'unknown_reference', 'amount_mismatch', 'duplicate' or 'conflict'.
+ */
+export const OUTCOME = {
+  groupStatus: 'group_status',
+  paymentInfoStatus: 'payment_info_status',
+  /** PART: the lines the report leaves out are accepted by inference. */
+  inferred: 'inferred',
+} as const;
+
+const MAX_AMOUNT = new Cedi('1e12');
+
+/** Throws FILE_NOT_FOUND unless the path is a readable file. */
+export async function assertFile(path: string): Promise<void> {
+  const s = await stat(path).catch(() => null);
+  if (!s?.isFile()) throw new SikaError('FILE_NOT_FOUND', `${path}: no such file`, { path });
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function findSettlementFile(db: Db, sha256: string) {
+  const [found] = await db.select().from(settlementFiles).where(eq(settlementFiles.sha256, sha256));
+  return found;
+}
+
+/**
+ * The records of one file: ids are taken in one transaction under the reconciliation lock, so a
+ * file's records lie in one id range and every step reads them through the primary key.
+ */
+export interface FileScope {
+  fileId: number;
+  firstId: number;
+  lastId: number;
+}
+
+/** SQL condition: record alias r belongs to the file. */
+export function inFile(f: FileScope, alias = 'r') {
+  const a = sql.raw(alias);
+  return sql`${a}.id BETWEEN ${f.firstId} AND ${f.lastId} AND ${a}.settlement_file_id = ${f.fileId}`;
+}
+
+export interface LoadedFile extends FileScope {
+  header: Pain002Header;
+  records: number;
+}
+
+/**
+ * Writes the settlement file row and every record of the report in batches as parsed, each
+ * record matched to its line by EndToEndId on the way in ('matched', 'unknown_reference' or
+ * 'amount_mismatch'). A status given for a whole group or payment information block becomes a
+ * record of its own (no EndToEndId) that the lines it covers are linked to.
+ */
+export async function loadFile(
+  tx: Db,
+  p: { path: string; sha256: string; loadedBy: string },
+): Promise<LoadedFile> {
+  const fileName = basename(p.path);
+  let fileId: number | undefined;
+  let header: Pain002Header | undefined;
+  let records = 0;
+  let firstId = Number.MAX_SAFE_INTEGER;
+  let lastId = 0;
+  const track = (ids: { lo: number | string | null; hi: number | string | null } | undefined) => {
+    if (ids?.lo != null) firstId = Math.min(firstId, Number(ids.lo));
+    if (ids?.hi != null) lastId = Math.max(lastId, Number(ids.hi));
+  };
+  // One batch insert runs in the database while the parser reads the next batch; never more than
+  // one, so a single-connection driver (PGlite) never sees two queries at once.
+  let inflight: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const settle = async () => {
+    await inflight;
+    if (failure) throw failure;
+  };
+
+  const statusRecord = async (v: {
+    paymentInfoId: string | null;
+    status: string;
+    reason: StatusReason | null;
+    outcome: string;
+  }) => {
+    await settle();
+    const [row] = await tx
+      .insert(settlementRecords)
+      .values({
+        settlementFileId: fileId!,
+        paymentInfoId: v.paymentInfoId,
+        status: v.status,
+        reasonCode: v.reason?.code ?? null,
+        reasonText: v.reason?.text ?? null,
+        outcome: v.outcome,
+      })
+      .returning({ id: settlementRecords.id });
+    track({ lo: row!.id, hi: row!.id });
+  };
+
+  for await (const ev of parsePain002(p.path, { name: fileName })) {
+    if (ev.kind === 'header') {
+      header = ev.header;
+      const [row] = await tx
+        .insert(settlementFiles)
+        .values({
+          sha256: p.sha256,
+          fileName,
+          format: 'pain.002',
+          messageId: header.messageId,
+          originalMessageId: header.originalMessageId,
+          groupStatus: header.groupStatus,
+          loadedBy: p.loadedBy,
+        })
+        .returning({ id: settlementFiles.id });
+      fileId = row!.id;
+      if (header.groupStatus) {
+        await statusRecord({
+          paymentInfoId: null,
+          status: header.groupStatus,
+          reason: header.groupReason,
+          outcome: header.groupStatus === 'PART' ? OUTCOME.inferred : OUTCOME.groupStatus,
+        });
+      }
+    } else if (ev.kind === 'paymentInfo') {
+      const info = ev.paymentInfo;
+      if (!info.status) continue;
+      await statusRecord({
+        paymentInfoId: info.originalPaymentInfoId,
+        status: info.status,
+        reason: info.reason,
+        outcome: info.status === 'PART' ? OUTCOME.inferred : OUTCOME.paymentInfoStatus,
+      });
+    } else {
+      if (fileId === undefined) throw new Error('parsePain002 gave records before its header');
+      const batch = ev.records.map((r, i) => recordRow(r, fileName, records + i + 1));
+      await settle();
+      // One JSON parameter per batch: a 2,000-row VALUES list costs more to build than to insert.
+      inflight = rows<{ lo: string | null; hi: string | null }>(
+        tx,
+        sql`WITH ins AS (
+          INSERT INTO settlement_records (settlement_file_id, end_to_end_id, payment_info_id,
+                                          status, reason_code, reason_text, amount,
+                                          payroll_line_id, outcome)
+          SELECT ${fileId}, x.e, x.p, x.s, x.rc, x.rt, x.a, l.id,
+                 CASE WHEN l.id IS NULL THEN 'unknown_reference'
+                      WHEN NOT x.ok OR x.a <> l.amount THEN 'amount_mismatch'
+                      ELSE 'matched' END
+          FROM json_to_recordset(${JSON.stringify(batch)}::json)
+            AS x(n int, e text, p text, s text, rc text, rt text, a numeric, ok boolean)
+          LEFT JOIN payroll_lines l ON l.end_to_end_id = x.e
+          ORDER BY x.n
+          RETURNING id)
+        SELECT min(id) AS lo, max(id) AS hi FROM ins`,
+      ).then(
+        ([ids]) => track(ids),
+        (err: unknown) => {
+          failure = err;
+        },
+      );
+      records += ev.records.length;
+    }
+  }
+
+  await settle();
+  if (fileId === undefined || !header) throw new Error('parsePain002 ended without a header');
+  await tx
+    .update(settlementFiles)
+    .set({ recordCount: records })
+    .where(eq(settlementFiles.id, fileId));
+  return { fileId, firstId, lastId, header, records };
+}
+
+function recordRow(r: Pain002Record, fileName: string, n: number) {
+  let amount: string | null = null;
+  let exact = true;
+  if (r.amount !== null) {
+    const value = new Cedi(r.amount);
+    if (value.abs().gte(MAX_AMOUNT)) {
+      throw new SikaError(
+        'UNREADABLE_RESPONSE',
+        `${fileName}: transaction ${n} amount is too large`,
+      );
+    }
+    // Five decimals are common ("10.00000"); anything finer than a pesewa cannot match a line.
+    amount = value.toFixed(2);
+    exact = value.equals(new Cedi(amount));
+  }
+  const ghs = r.currency === null || r.currency === 'GHS';
+  return {
+    n,
+    e: r.endToEndId,
+    p: r.paymentInfoId,
+    s: r.status,
+    rc: r.reasonCode,
+    rt: r.reasonText,
+    a: amount,
+    ok: exact && ghs,
+  };
+}

@@ -1,0 +1,411 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/audit-log.js';
+import { rows } from '../../src/db/open.js';
+import { SikaError } from '../../src/errors.js';
+import { money, sum } from '../../src/money.js';
+import { reconcileDirectory, reconcileFile } from '../../reconciliation/reconcile.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createSubmittedCycle, endToEndId, FIXTURES, writePain002 } from './fixtures.js';
+
+let t: TestDatabase;
+let tmp: string;
+const loadedBy = 'efua.owusu';
+const load = (name: string) => reconcileFile(t.db, { path: join(FIXTURES, name), loadedBy });
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  tmp = await mkdtemp(join(tmpdir(), 'sika-recon-'));
+});
+afterAll(async () => {
+  await t.drop();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const lineStates = (cycleId: number) =>
+  rows<{ line_no: number; status: string; status_reason: string | null }>(
+    t.db,
+    sql`SELECT line_no, status, status_reason FROM payroll_lines
+        WHERE cycle_id = ${cycleId} ORDER BY line_no`,
+  ).then((r) => r.map((l) => [l.line_no, l.status, l.status_reason]));
+
+const exceptionsOf = (cycleId: number | null) =>
+  rows<{
+    kind: string;
+    line_no: number | null;
+    reason_code: string | null;
+    amount: string | null;
+    detail: string;
+  }>(
+    t.db,
+    sql`SELECT e.kind, l.line_no, e.reason_code, e.amount::text, e.detail
+        FROM exceptions e LEFT JOIN payroll_lines l ON l.id = e.payroll_line_id
+        WHERE e.cycle_id IS NOT DISTINCT FROM ${cycleId} ORDER BY e.id`,
+  );
+
+const cycleStatus = async (cycleId: number) =>
+  (await rows<{ status: string }>(t.db, sql`SELECT status FROM cycles WHERE id = ${cycleId}`))[0]!
+    .status;
+
+const snapshot = () =>
+  rows<{ n: string }>(
+    t.db,
+    sql`SELECT concat_ws('/',
+          (SELECT count(*) FROM settlement_files), (SELECT count(*) FROM settlement_records),
+          (SELECT count(*) FROM line_status_events), (SELECT count(*) FROM exceptions),
+          (SELECT count(*) FROM audit_events),
+          (SELECT string_agg(status, ',' ORDER BY id) FROM payroll_lines)) AS n`,
+  ).then((r) => r[0]!.n);
+
+describe('a report with settled and rejected transactions (cycle 201)', () => {
+  let cycleId: number;
+  beforeAll(async () => {
+    ({ cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 201,
+      lines: ['304.00', '380.00', '440.00', '530.00', '256.50'],
+    }));
+  });
+
+  it('marks three lines paid and two failed with their reasons, and the control equation holds', async () => {
+    const r = await load('mixed-201.xml');
+    expect(r).toMatchObject({
+      duplicate: false,
+      format: 'pain.002',
+      messageId: 'GHIPSS-RSP-201-1',
+      originalMessageId: 'SIKA-LEAP-201-EZWICH-1',
+      records: 5,
+      matched: 5,
+      paid: 3,
+      failed: 2,
+      pending: 0,
+      unknown: 0,
+      conflicts: 0,
+      exceptions: 2,
+    });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'paid', null],
+      [3, 'failed', 'AC04'],
+      [4, 'paid', null],
+      [5, 'failed', 'MD07'],
+    ]);
+    const [c] = r.cycles;
+    expect(c!.cycleId).toBe(cycleId);
+    expect(c!.control.holds).toBe(true);
+    expect(c!.control.sealedTotal.toFixed(2)).toBe('1910.50');
+    expect(c!.control.byStatus.paid).toEqual({ lines: 3, amount: expect.anything() });
+    expect(c!.control.byStatus.paid.amount.toFixed(2)).toBe('1214.00');
+    expect(c!.control.byStatus.failed.amount.toFixed(2)).toBe('696.50');
+    expect(c!.control.byStatus.pending.lines).toBe(0);
+    expect(await cycleStatus(cycleId)).toBe('reconciled');
+  });
+
+  it('opens a failed_payment exception per failed line with the meaning of its code', async () => {
+    expect(await exceptionsOf(cycleId)).toEqual([
+      {
+        kind: 'failed_payment',
+        line_no: 3,
+        reason_code: 'AC04',
+        amount: '440.00',
+        detail: 'Account closed',
+      },
+      {
+        kind: 'failed_payment',
+        line_no: 5,
+        reason_code: 'MD07',
+        amount: '256.50',
+        detail: 'End customer deceased',
+      },
+    ]);
+  });
+
+  it('keeps every change in line_status_events with the record that caused it', async () => {
+    const events = await rows<{
+      line_no: number;
+      from_status: string;
+      to_status: string;
+      reason_code: string | null;
+      e2e: string;
+    }>(
+      t.db,
+      sql`SELECT l.line_no, e.from_status, e.to_status, e.reason_code, r.end_to_end_id AS e2e
+          FROM line_status_events e JOIN payroll_lines l ON l.id = e.payroll_line_id
+          JOIN settlement_records r ON r.id = e.settlement_record_id
+          WHERE l.cycle_id = ${cycleId} ORDER BY l.line_no`,
+    );
+    expect(events.map((e) => [e.line_no, e.from_status, e.to_status, e.reason_code])).toEqual([
+      [1, 'pending', 'paid', null],
+      [2, 'pending', 'paid', null],
+      [3, 'pending', 'failed', 'AC04'],
+      [4, 'pending', 'paid', null],
+      [5, 'pending', 'failed', 'MD07'],
+    ]);
+    expect(events[2]!.e2e).toBe(endToEndId(201, 3));
+  });
+
+  it('records the load in the audit trail with its counts', async () => {
+    const [a] = await rows<{ actor: string; detail: Record<string, unknown> }>(
+      t.db,
+      sql`SELECT actor, detail FROM audit_events WHERE action = 'settlement.load' ORDER BY id LIMIT 1`,
+    );
+    expect(a!.actor).toBe(loadedBy);
+    expect(a!.detail).toMatchObject({
+      records: 5,
+      paid: 3,
+      failed: 2,
+      exceptions: 2,
+      cycleIds: [cycleId],
+    });
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('loads the same file a second time as a duplicate and changes nothing', async () => {
+    const before = await snapshot();
+    const r = await load('mixed-201.xml');
+    expect(r).toMatchObject({ duplicate: true, records: 0, paid: 0, failed: 0, exceptions: 0 });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('never overwrites a settled outcome: paid-then-rejected and failed-then-settled are conflicts', async () => {
+    const r = await load('conflict-201.xml');
+    expect(r).toMatchObject({
+      records: 3,
+      matched: 0,
+      paid: 0,
+      failed: 0,
+      conflicts: 2,
+      exceptions: 3,
+    });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'paid', null],
+      [3, 'failed', 'AC04'],
+      [4, 'paid', null],
+      [5, 'failed', 'MD07'],
+    ]);
+    const ex = (await exceptionsOf(cycleId)).slice(2);
+    expect(ex.map((e) => [e.kind, e.line_no, e.reason_code])).toEqual([
+      ['duplicate_record', 2, null],
+      ['conflicting_status', 1, 'AC01'],
+      ['conflicting_status', 3, null],
+    ]);
+    expect(ex[1]!.detail).toBe(
+      'line is paid; a later report says RJCT (AC01); the line was kept as it is',
+    );
+    expect(r.cycles[0]!.control.holds).toBe(true);
+  });
+});
+
+describe('a whole message rejected at group level (cycle 202)', () => {
+  it('fails every line of that message with the group reason and leaves the other channel pending', async () => {
+    const { cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 202,
+      lines: [
+        { amount: '304.00' },
+        { amount: '380.00' },
+        { amount: '128.00', channel: 'momo' },
+        { amount: '440.00' },
+        { amount: '152.00', channel: 'momo' },
+        { amount: '356.00' },
+      ],
+    });
+    const r = await load('group-reject-202.xml');
+    expect(r).toMatchObject({
+      records: 0,
+      matched: 0,
+      paid: 0,
+      failed: 4,
+      pending: 0,
+      exceptions: 4,
+    });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'failed', 'FF01'],
+      [2, 'failed', 'FF01'],
+      [3, 'pending', null],
+      [4, 'failed', 'FF01'],
+      [5, 'pending', null],
+      [6, 'failed', 'FF01'],
+    ]);
+    const control = r.cycles[0]!.control;
+    expect(control.byStatus.failed.amount.toFixed(2)).toBe('1480.00');
+    expect(control.byStatus.pending.amount.toFixed(2)).toBe('280.00');
+    expect(control.holds).toBe(true);
+    expect((await exceptionsOf(cycleId)).map((e) => [e.kind, e.reason_code, e.detail])).toEqual(
+      Array(4).fill(['failed_payment', 'FF01', 'File format invalid']),
+    );
+    expect(await cycleStatus(cycleId)).toBe('submitted');
+  });
+});
+
+describe('a payment information block rejected with a proprietary code (cycle 204)', () => {
+  it('fails the lines of that block only', async () => {
+    const { cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 204,
+      lines: [
+        { amount: '424.00' },
+        { amount: '212.00', channel: 'momo' },
+        { amount: '176.00', channel: 'momo' },
+        { amount: '256.00' },
+      ],
+    });
+    const r = await load('payment-reject-204.xml');
+    expect(r).toMatchObject({ failed: 2, exceptions: 2 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'pending', null],
+      [2, 'failed', 'AM04'],
+      [3, 'failed', 'AM04'],
+      [4, 'pending', null],
+    ]);
+  });
+});
+
+describe('partial acceptance and references that do not match (cycle 203, two files per channel)', () => {
+  let cycleId: number;
+  beforeAll(async () => {
+    ({ cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 203,
+      lines: ['256.00', '304.00', '352.00', '424.00', '320.00', '380.00'],
+      maxPerFile: 3,
+    }));
+  });
+
+  it('under PART listing only the rejected line, pays the rest of that file by inference', async () => {
+    const r = await load('part-203.xml');
+    expect(r).toMatchObject({ records: 1, matched: 1, paid: 2, failed: 1, exceptions: 1 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'pending', null],
+      [2, 'pending', null],
+      [3, 'pending', null],
+      [4, 'paid', null],
+      [5, 'failed', 'AC01'],
+      [6, 'paid', null],
+    ]);
+    const inferred = await rows<{ line_no: number; status: string; outcome: string }>(
+      t.db,
+      sql`SELECT l.line_no, r.status, r.outcome FROM line_status_events e
+          JOIN payroll_lines l ON l.id = e.payroll_line_id
+          JOIN settlement_records r ON r.id = e.settlement_record_id
+          WHERE l.cycle_id = ${cycleId} AND e.to_status = 'paid' ORDER BY l.line_no`,
+    );
+    expect(inferred).toEqual([
+      { line_no: 4, status: 'PART', outcome: 'inferred' },
+      { line_no: 6, status: 'PART', outcome: 'inferred' },
+    ]);
+    expect(r.cycles[0]!.control.byStatus.paid.amount.toFixed(2)).toBe('804.00');
+  });
+
+  it('opens unknown_reference and amount_mismatch exceptions and keeps a pending report as an event', async () => {
+    const r = await load('unknown-ref-203.xml');
+    expect(r).toMatchObject({
+      records: 3,
+      matched: 1,
+      paid: 0,
+      failed: 0,
+      pending: 1,
+      unknown: 1,
+      exceptions: 2,
+    });
+    expect(await exceptionsOf(null)).toEqual([
+      {
+        kind: 'unknown_reference',
+        line_no: null,
+        reason_code: null,
+        amount: '10.00',
+        detail: 'EndToEndId LEAP-999-HH9999999 matches no payroll line',
+      },
+    ]);
+    const mismatch = (await exceptionsOf(cycleId)).filter((e) => e.kind === 'amount_mismatch');
+    expect(mismatch).toEqual([
+      {
+        kind: 'amount_mismatch',
+        line_no: 1,
+        reason_code: null,
+        amount: '999.99',
+        detail:
+          'reported amount 999.99 (or its currency) differs from the line amount 256.00; the line was not moved',
+      },
+    ]);
+    expect((await lineStates(cycleId)).slice(0, 3)).toEqual([
+      [1, 'pending', null],
+      [2, 'pending', null],
+      [3, 'pending', null],
+    ]);
+    const [ev] = await rows<{ from_status: string; to_status: string }>(
+      t.db,
+      sql`SELECT e.from_status, e.to_status FROM line_status_events e
+          JOIN payroll_lines l ON l.id = e.payroll_line_id
+          WHERE l.end_to_end_id = ${endToEndId(203, 2)}`,
+    );
+    expect(ev).toEqual({ from_status: 'pending', to_status: 'pending' });
+    expect(await cycleStatus(cycleId)).toBe('submitted');
+  });
+});
+
+describe('volume and folders', () => {
+  it('reconciles a 20,000-line report set-based, to the pesewa, and then the cycle is reconciled', async () => {
+    const n = 20_000;
+    const amounts = Array.from(
+      { length: n },
+      (_, i) => `${100 + (i % 7)}.${String(i % 100).padStart(2, '0')}`,
+    );
+    const { cycleId, submissions } = await createSubmittedCycle(t.db, {
+      cycleNumber: 301,
+      lines: amounts,
+    });
+    const dir = await mkdtemp(join(tmp, 'inbox-'));
+    await writePain002(dir, '01-part.xml', {
+      messageId: 'RSP-301',
+      originalMessageId: submissions[0]!.messageId,
+      groupStatus: 'PART',
+      txs: (function* () {
+        for (let i = 1; i <= n; i += 10) {
+          yield {
+            endToEndId: endToEndId(301, i),
+            status: 'RJCT',
+            reason: 'AC01',
+            amount: amounts[i - 1],
+          };
+        }
+      })(),
+    });
+    await writePain002(dir, '02-again.xml', {
+      messageId: 'RSP-301-B',
+      originalMessageId: submissions[0]!.messageId,
+      txs: [{ endToEndId: endToEndId(301, 1), status: 'RJCT', reason: 'AC01' }],
+    });
+
+    const [first, second] = await reconcileDirectory(t.db, { dir, loadedBy });
+    expect(first).toMatchObject({ records: 2000, paid: 18_000, failed: 2000, exceptions: 2000 });
+    expect(second).toMatchObject({ records: 1, paid: 0, failed: 0, exceptions: 1 });
+    const control = first!.cycles[0]!.control;
+    const expected = (pick: (lineNo: number) => boolean) =>
+      sum(amounts.filter((_, i) => pick(i + 1)).map((a) => money(a))).toFixed(2);
+    expect(control.byStatus.failed.amount.toFixed(2)).toBe(expected((i) => i % 10 === 1));
+    expect(control.byStatus.paid.amount.toFixed(2)).toBe(expected((i) => i % 10 !== 1));
+    expect(control.holds).toBe(true);
+    expect(await cycleStatus(cycleId)).toBe('reconciled');
+  }, 60_000);
+
+  it('refuses a file that is not XML with UNREADABLE_RESPONSE and writes nothing', async () => {
+    const before = await snapshot();
+    const err = await load('not-xml.xml').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SikaError);
+    expect((err as SikaError).code).toBe('UNREADABLE_RESPONSE');
+    expect((err as SikaError).message).toMatch(/^not-xml.xml: /);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it.each([
+    ['someone unknown', 'nobody', 'UNKNOWN_USER'],
+    ['an approver', 'kwame.boateng', 'FOUR_EYES'],
+  ])('refuses a load by %s', async (_who, user, code) => {
+    const err = await reconcileFile(t.db, {
+      path: join(FIXTURES, 'group-reject-202.xml'),
+      loadedBy: user,
+    }).catch((e: unknown) => e);
+    expect((err as SikaError).code).toBe(code);
+  });
+});
