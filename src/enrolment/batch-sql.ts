@@ -1,0 +1,32 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import type { RejectedReason } from './types.js';
+
+/**
+ * A batch of rows as one jsonb parameter, unpacked in SQL by jsonb_to_recordset: a batch of any
+ * size is a single bind parameter, far from PostgreSQL's limit of 65,535, and the statement text
+ * stays the same for every batch.
+ */
+export function recordset(rowsOfBatch: readonly object[], columns: string): SQL {
+  return sql`jsonb_to_recordset(${JSON.stringify(rowsOfBatch)}::jsonb) AS r(${sql.raw(columns)})`;
+}
+
+export interface RejectRow extends RejectedReason {
+  raw: Record<string, string>;
+}
+
+/** Quarantines the reasons of rejected rows: one import_rejects row per reason. */
+export async function insertRejects(db: Db, fileId: number, rejects: RejectRow[]): Promise<void> {
+  if (rejects.length === 0) return;
+  const batch = rejects.map((r) => ({
+    line_no: r.line,
+    field: r.field,
+    reason_code: r.reason,
+    message: r.message,
+    raw: r.raw,
+  }));
+  await db.execute(sql`
+    INSERT INTO import_rejects (import_file_id, line_no, field, reason_code, message, raw)
+    SELECT ${fileId}, r.line_no, r.field, r.reason_code, r.message, r.raw
+    FROM ${recordset(batch, 'line_no int, field text, reason_code text, message text, raw jsonb')}`);
+}

@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import { geography } from '../lookups.js';
+import { recordset } from '../batch-sql.js';
+import { checkDuplicate, refNumber, type KindRules } from './rule.js';
+
+const HOUSEHOLD_REF = /^HH(\d{7})$/;
+export const ENROLMENT_STATUSES = ['active', 'suspended', 'exited'] as const;
+
+interface HouseholdRow {
+  household_ref: string;
+  region_code: string;
+  district_code: string;
+  community: string;
+  enrolled_on: string;
+  last_assessed_on: string | null;
+  status: string;
+  status_since: string;
+}
+
+interface Ctx {
+  regions: Set<string>;
+  districts: Map<string, string>;
+  seen: Set<number>;
+}
+
+/** LEAP households; each also gets its LEAP enrolment with the status of the file. */
+export const householdRules: KindRules<Ctx, HouseholdRow> = {
+  required: ['household_ref', 'region_code', 'district_code', 'community', 'enrolled_on', 'status'],
+  optional: ['last_assessed_on', 'status_since'],
+
+  async prepare(db) {
+    return { ...(await geography(db)), seen: new Set() };
+  },
+
+  check(c, ctx) {
+    const ref = c.matches(
+      'household_ref',
+      c.required('household_ref'),
+      HOUSEHOLD_REF,
+      'INVALID_REF',
+      'HH + 7 digits',
+    );
+    checkDuplicate(c, ctx.seen, refNumber(ref, HOUSEHOLD_REF), 'household_ref');
+
+    const region = c.required('region_code')?.toUpperCase() ?? null;
+    if (region !== null && !ctx.regions.has(region)) {
+      c.add('region_code', 'UNKNOWN_REGION', `region_code ${region} is not a region`);
+    }
+    const district = c.required('district_code')?.toUpperCase() ?? null;
+    const districtRegion = district === null ? undefined : ctx.districts.get(district);
+    if (district !== null && districtRegion === undefined) {
+      c.add('district_code', 'UNKNOWN_DISTRICT', `district_code ${district} is not a district`);
+    } else if (
+      districtRegion !== undefined &&
+      region !== null &&
+      ctx.regions.has(region) &&
+      districtRegion !== region
+    ) {
+      c.add(
+        'district_code',
+        'DISTRICT_NOT_IN_REGION',
+        `district ${district} is in region ${districtRegion}, not ${region}`,
+      );
+    }
+
+    const community = c.required('community');
+    const enrolled = c.date('enrolled_on', c.required('enrolled_on'));
+    const assessed = c.date('last_assessed_on', c.optional('last_assessed_on'));
+    const status = c.oneOf('status', c.required('status'), ENROLMENT_STATUSES, 'INVALID_STATUS');
+    const since = c.date('status_since', c.optional('status_since'));
+
+    return {
+      household_ref: ref!,
+      region_code: region!,
+      district_code: district!,
+      community: community!,
+      enrolled_on: enrolled!,
+      last_assessed_on: assessed,
+      status: status!,
+      status_since: since ?? enrolled!,
+    };
+  },
+
+  async write(db, values, fileId) {
+    // One statement: the households, then the enrolment of each, joined by the new ids.
+    await db.execute(sql`
+      WITH input AS (
+        SELECT * FROM ${recordset(
+          values,
+          `household_ref text, region_code text, district_code text, community text,
+           enrolled_on date, last_assessed_on date, status text, status_since date`,
+        )}
+      ),
+      saved AS (
+        INSERT INTO households
+          (household_ref, region_code, district_code, community, enrolled_on, last_assessed_on,
+           import_file_id)
+        SELECT household_ref, region_code, district_code, community, enrolled_on,
+          last_assessed_on, ${fileId}
+        FROM input
+        ON CONFLICT (household_ref) DO UPDATE SET
+          region_code = EXCLUDED.region_code,
+          district_code = EXCLUDED.district_code,
+          community = EXCLUDED.community,
+          enrolled_on = EXCLUDED.enrolled_on,
+          last_assessed_on = EXCLUDED.last_assessed_on,
+          import_file_id = EXCLUDED.import_file_id
+        RETURNING id, household_ref
+      )
+      INSERT INTO enrolments (household_id, programme, status, since)
+      SELECT saved.id, 'LEAP', input.status, input.status_since
+      FROM saved JOIN input USING (household_ref)
+      ON CONFLICT (household_id, programme) DO UPDATE SET
+        status = EXCLUDED.status,
+        since = EXCLUDED.since`);
+  },
+};

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { recordset } from '../batch-sql.js';
+import { idsByKey } from '../lookups.js';
+import { CHANNELS } from '../validate.js';
+import { checkDuplicate, type KindRules } from './rule.js';
+
+interface InstrumentRow {
+  household_id: number;
+  channel: string;
+  account_number: string;
+  bank_sort_code: string | null;
+  holder_name: string;
+  verified: boolean;
+}
+
+interface Ctx {
+  households: Map<string, number>;
+  seen: Set<number>;
+}
+
+/** One payment instrument per household: a newer file replaces the one on record. */
+export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
+  required: ['household_ref', 'channel', 'account_number', 'holder_name', 'verified'],
+  optional: ['bank_sort_code'],
+
+  async prepare(db) {
+    return { households: await idsByKey(db, 'households', 'household_ref'), seen: new Set() };
+  },
+
+  check(c, ctx) {
+    const householdRef = c.required('household_ref');
+    const householdId =
+      householdRef === null ? undefined : ctx.households.get(householdRef.toUpperCase());
+    if (householdRef !== null && householdId === undefined) {
+      c.add('household_ref', 'UNKNOWN_HOUSEHOLD', `household ${householdRef} is not enrolled`);
+    }
+    checkDuplicate(c, ctx.seen, householdId ?? null, 'household_ref');
+
+    const channel = c.channel('channel', c.required('channel'), CHANNELS);
+    const account = c.account('account_number', channel, c.required('account_number'));
+    const sortCode =
+      channel === 'bank' ? c.sortCode('bank_sort_code', c.required('bank_sort_code')) : null;
+    const holder = c.required('holder_name');
+    const verified = c.boolean('verified', c.required('verified'));
+
+    return {
+      household_id: householdId!,
+      channel: channel!,
+      account_number: account!,
+      bank_sort_code: sortCode,
+      holder_name: holder!,
+      verified: verified!,
+    };
+  },
+
+  async write(db, values) {
+    await db.execute(sql`
+      INSERT INTO payment_instruments
+        (household_id, channel, account_number, bank_sort_code, holder_name, verified)
+      SELECT household_id, channel, account_number, bank_sort_code, holder_name, verified
+      FROM ${recordset(
+        values,
+        `household_id int, channel text, account_number text, bank_sort_code text,
+         holder_name text, verified boolean`,
+      )}
+      ON CONFLICT (household_id) DO UPDATE SET
+        channel = EXCLUDED.channel,
+        account_number = EXCLUDED.account_number,
+        bank_sort_code = EXCLUDED.bank_sort_code,
+        holder_name = EXCLUDED.holder_name,
+        verified = EXCLUDED.verified`);
+  },
+};

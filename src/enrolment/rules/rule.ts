@@ -1,0 +1,30 @@
+import type { Db } from '../../db/open.js';
+import type { RuleEnv } from '../types.js';
+import type { RowCheck } from '../validate.js';
+
+/**
+ * The rules of one kind of file: its columns, the lookups its checks need (read once per
+ * file), the check of one row, and the batched upsert of accepted rows.
+ */
+export interface KindRules<Ctx, Value> {
+  required: readonly string[];
+  optional: readonly string[];
+  prepare(db: Db, env: RuleEnv): Promise<Ctx>;
+  /** Checks one row; the value is written only when the check recorded no problem. */
+  check(c: RowCheck, ctx: Ctx): Value;
+  write(db: Db, values: Value[], fileId: number): Promise<void>;
+}
+
+/** Digits of a reference such as HH0012345, as a number: a compact key for duplicate checks. */
+export function refNumber(ref: string | null, re: RegExp): number | null {
+  if (ref === null) return null;
+  const m = re.exec(ref);
+  return m ? Number(m[1]) : null;
+}
+
+/** Records DUPLICATE_KEY when a key was seen before in the same file. */
+export function checkDuplicate<K>(c: RowCheck, seen: Set<K>, key: K | null, field: string): void {
+  if (key === null) return;
+  if (seen.has(key)) c.add(field, 'DUPLICATE_KEY', `${field} appears more than once in the file`);
+  else seen.add(key);
+}
