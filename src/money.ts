@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Cedi amounts. Every amount is a Decimal rounded to the pesewa (2 places); no JavaScript number
