@@ -2,4 +2,9 @@ import type { ReportKind } from './header.js';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['exceptions', 'reconciliation'];
 export type { ReportKind } from './header.js';
-export { writeReport, reportFileName, type ReportFormat, type WrittenReport } from './write-report.js';
+export {
+  writeReport,
+  reportFileName,
+  type ReportFormat,
+  type WrittenReport,
+} from './write-report.js';
