@@ -22,79 +22,80 @@ export type LeapReason = (typeof LEAP_REASONS)[number]['code'];
 /** Member categories that count towards the grant tier. */
 export const ELIGIBLE_CATEGORIES = ['ovc', 'elderly', 'disability', 'pregnant'] as const;
 
-const categories = sql.join(
-  ELIGIBLE_CATEGORIES.map((c) => sql`${c}`),
-  sql`, `,
-);
+const sqlList = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
+const categories = sqlList(ELIGIBLE_CATEGORIES);
+const excludedCodes = sqlList(LEAP_REASONS.filter((r) => r.kind === 'excluded').map((r) => r.code));
 
 /**
  * Columns of `evaluated`: household_id, household_ref, region_code, district_code, status,
  * eligible, recipient_name, recipient_pin, channel, account_number, bank_sort_code, grant_amount,
  * reason_code (null when paid), reason_kind, detail.
  *
- * A member is living for the cycle unless deceased on or before its first day. A household whose
- * caregiver is deceased is paid through its first living alternate. Any enrolment status other
- * than active or exited is treated as a suspension, so no household drops out unrecorded.
+ * A member is living for the cycle unless deceased on or before its first day. The recipient is
+ * the first living caregiver (by member id), else the first living alternate. Any enrolment
+ * status other than active or exited is treated as a suspension, so no household drops out
+ * unrecorded.
  */
 export function leapEvaluation(p: { cycleNumber: number; periodStart: string }): SQL {
+  const alive = sql`(m.deceased_on IS NULL OR m.deceased_on > ${p.periodStart}::date)`;
   return sql`
   schedule AS (
     SELECT tier1, tier2, tier3, tier4 FROM grant_schedules
     WHERE effective_from_cycle <= ${p.cycleNumber}
     ORDER BY effective_from_cycle DESC LIMIT 1
   ),
+  -- Limitation: enrolments.since is not compared with the cycle period, so rebuilding an old
+  -- cycle would include households enrolled after it.
   hh AS (
     SELECT h.id, h.household_ref, h.region_code, h.district_code, e.status
     FROM households h
     JOIN enrolments e ON e.household_id = h.id AND e.programme = 'LEAP'
   ),
-  mx AS (
-    SELECT m.id, m.household_id, m.full_name, m.ghana_card_pin, m.role, m.category,
-      (m.deceased_on IS NULL OR m.deceased_on > ${p.periodStart}::date) AS alive
+  -- One pass over the members: eligible count, first living caregiver, first living alternate.
+  member_summary AS (
+    SELECT m.household_id,
+      (count(*) FILTER (WHERE ${alive} AND m.category IN (${categories})))::int AS eligible,
+      bool_or(m.role = 'caregiver') AS has_caregiver,
+      min(m.id) FILTER (WHERE ${alive} AND m.role = 'caregiver') AS caregiver_id,
+      min(m.id) FILTER (WHERE ${alive} AND m.role = 'alternate') AS alternate_id
     FROM members m
-  ),
-  eligible_counts AS (
-    SELECT household_id,
-      (count(*) FILTER (WHERE alive AND category IN (${categories})))::int AS eligible
-    FROM mx GROUP BY household_id
-  ),
-  caregiver AS (
-    SELECT DISTINCT ON (household_id) household_id, id, full_name, ghana_card_pin, alive
-    FROM mx WHERE role = 'caregiver' ORDER BY household_id, id
-  ),
-  alternate AS (
-    SELECT DISTINCT ON (household_id) household_id, id, full_name, ghana_card_pin
-    FROM mx WHERE role = 'alternate' AND alive ORDER BY household_id, id
+    GROUP BY m.household_id
   ),
   base AS (
     SELECT hh.id AS household_id, hh.household_ref, hh.region_code, hh.district_code, hh.status,
-      coalesce(ec.eligible, 0) AS eligible,
-      cg.id AS caregiver_id,
-      (cg.alive IS TRUE OR alt.id IS NOT NULL) AS has_recipient,
-      CASE WHEN cg.alive THEN cg.full_name ELSE alt.full_name END AS recipient_name,
-      CASE WHEN cg.alive THEN cg.ghana_card_pin ELSE alt.ghana_card_pin END AS recipient_pin,
+      coalesce(ms.eligible, 0) AS eligible,
+      coalesce(ms.has_caregiver, false) AS has_caregiver,
+      r.id AS recipient_id, r.full_name AS recipient_name, r.ghana_card_pin AS recipient_pin,
       pi.channel, pi.account_number, pi.bank_sort_code, coalesce(pi.verified, false) AS verified
     FROM hh
-    LEFT JOIN eligible_counts ec ON ec.household_id = hh.id
-    LEFT JOIN caregiver cg ON cg.household_id = hh.id
-    LEFT JOIN alternate alt ON alt.household_id = hh.id
+    LEFT JOIN member_summary ms ON ms.household_id = hh.id
+    LEFT JOIN members r ON r.id = coalesce(ms.caregiver_id, ms.alternate_id)
     LEFT JOIN payment_instruments pi ON pi.household_id = hh.id
   ),
-  -- A household that has exited no longer claims its caregiver or alternate.
+  -- Caregiver and alternate cards held in households still in the programme (an exited
+  -- household no longer claims its members).
   card_claims AS (
-    SELECT DISTINCT mx.ghana_card_pin AS pin, mx.household_id
-    FROM mx JOIN hh ON hh.id = mx.household_id
-    WHERE hh.status <> 'exited' AND mx.role IN ('caregiver', 'alternate')
-      AND mx.ghana_card_pin IS NOT NULL
+    SELECT m.ghana_card_pin AS pin, m.household_id
+    FROM members m JOIN hh ON hh.id = m.household_id
+    WHERE hh.status <> 'exited' AND m.role IN ('caregiver', 'alternate')
+      AND m.ghana_card_pin IS NOT NULL
   ),
-  card_pairs AS (
-    SELECT b.household_id AS paid_to, cc.household_id AS also_on
-    FROM base b JOIN card_claims cc ON cc.pin = b.recipient_pin AND cc.household_id <> b.household_id
+  cards_in_two_households AS (
+    SELECT pin FROM card_claims GROUP BY pin HAVING count(DISTINCT household_id) > 1
+  ),
+  -- A card is disputed when it is some household's recipient card and is held elsewhere too;
+  -- every household holding it is then withheld.
+  disputed_cards AS (
+    SELECT DISTINCT b.recipient_pin AS pin
+    FROM base b JOIN cards_in_two_households c ON c.pin = b.recipient_pin
     WHERE b.status <> 'exited'
   ),
   shared_card AS (
-    SELECT paid_to AS household_id FROM card_pairs
-    UNION SELECT also_on FROM card_pairs
+    SELECT DISTINCT cc.household_id FROM card_claims cc JOIN disputed_cards d ON d.pin = cc.pin
   ),
   decided AS (
     SELECT b.*,
@@ -105,20 +106,20 @@ export function leapEvaluation(p: { cycleNumber: number; periodStart: string }):
         WHEN b.status = 'exited' THEN 'EXITED'
         WHEN b.status <> 'active' THEN 'SUSPENDED'
         WHEN b.eligible = 0 THEN 'NO_ELIGIBLE_MEMBERS'
-        WHEN NOT b.has_recipient AND b.caregiver_id IS NOT NULL THEN 'DECEASED_CAREGIVER'
-        WHEN NOT b.has_recipient THEN 'NO_CAREGIVER'
+        WHEN b.recipient_id IS NULL AND b.has_caregiver THEN 'DECEASED_CAREGIVER'
+        WHEN b.recipient_id IS NULL THEN 'NO_CAREGIVER'
         WHEN NOT b.verified THEN 'NO_VERIFIED_INSTRUMENT'
         WHEN sc.household_id IS NOT NULL THEN 'DUPLICATE_GHANA_CARD'
       END AS reason_code,
-      CASE WHEN b.status NOT IN ('active', 'suspended', 'exited') THEN 'enrolment status ' || b.status
-      END AS detail
+      CASE WHEN b.status NOT IN ('active', 'suspended', 'exited')
+        THEN 'enrolment status ' || b.status END AS detail
     FROM base b
     CROSS JOIN schedule s
     LEFT JOIN shared_card sc ON sc.household_id = b.household_id
   ),
   evaluated AS (
     SELECT d.*,
-      CASE WHEN d.reason_code IN ('EXITED', 'SUSPENDED', 'NO_ELIGIBLE_MEMBERS') THEN 'excluded'
+      CASE WHEN d.reason_code IN (${excludedCodes}) THEN 'excluded'
         WHEN d.reason_code IS NOT NULL THEN 'withheld' END AS reason_kind
     FROM decided d
   )`;

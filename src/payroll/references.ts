@@ -18,9 +18,13 @@ export function isValidEndToEndId(id: string): boolean {
 
 function checked(id: string): string {
   if (!isValidEndToEndId(id)) {
-    throw new SikaError('PAYMENT_FILE_INVALID', 'payment reference is not usable as an EndToEndId', {
-      endToEndId: id,
-    });
+    throw new SikaError(
+      'PAYMENT_FILE_INVALID',
+      'payment reference is not usable as an EndToEndId',
+      {
+        endToEndId: id,
+      },
+    );
   }
   return id;
 }
@@ -29,7 +33,7 @@ export function leapEndToEndId(cycleNumber: number, householdRef: string): strin
   return checked(`LEAP-${cycleNumber}-${householdRef}`);
 }
 
-/** LIPW references carry the first day of the pay period without dashes: LIPW-20250224-WK0000421. */
+/** LIPW references carry the period's first day without dashes: LIPW-20250224-WK0000421. */
 export function lipwEndToEndId(periodStart: string, workerRef: string): string {
   return checked(`LIPW-${periodStart.replaceAll('-', '')}-${workerRef}`);
 }

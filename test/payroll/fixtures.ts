@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../src/db/open.js';
+import {
+  enrolments,
+  households,
+  lipwAttendance,
+  lipwSubprojects,
+  lipwWorkers,
+  members,
+  paymentInstruments,
+} from '../../src/db/schema.js';
+
+/**
+ * Builds enrolment and attendance data directly in the database, so payroll tests need no CSV
+ * import. Member refs and Ghana Card PINs are numbered from counters unless given.
+ */
+
+export interface MemberSpec {
+  category?: 'ovc' | 'elderly' | 'disability' | 'pregnant' | 'none';
+  role?: 'caregiver' | 'alternate' | 'member';
+  name?: string;
+  pin?: string | null;
+  deceasedOn?: string | null;
+}
+
+export interface HouseholdSpec {
+  ref: string;
+  district?: string;
+  status?: string;
+  /** Defaults to one caregiver who is also the one eligible member. */
+  members?: MemberSpec[];
+  /** null: no instrument at all. */
+  instrument?: { channel?: string; account?: string; sortCode?: string; verified?: boolean } | null;
+}
+
+let memberSeq = 0;
+
+function pin(n: number): string {
+  return `GHA-${String(n).padStart(9, '0')}-${n % 10}`;
+}
+
+export async function addHousehold(db: Db, h: HouseholdSpec): Promise<number> {
+  const district = h.district ?? 'NR-01';
+  const [row] = await db
+    .insert(households)
+    .values({
+      householdRef: h.ref,
+      regionCode: district.slice(0, 2),
+      districtCode: district,
+      community: 'Test community',
+      enrolledOn: '2020-01-15',
+    })
+    .returning({ id: households.id });
+  const householdId = row!.id;
+
+  await db
+    .insert(enrolments)
+    .values({ householdId, programme: 'LEAP', status: h.status ?? 'active', since: '2020-01-15' });
+
+  const specs = h.members ?? [{ category: 'elderly', role: 'caregiver' }];
+  for (const m of specs) {
+    memberSeq++;
+    await db.insert(members).values({
+      memberRef: `MB${String(memberSeq).padStart(8, '0')}`,
+      householdId,
+      fullName: m.name ?? `Member ${memberSeq} of ${h.ref}`,
+      sex: 'F',
+      dateOfBirth: '1950-01-01',
+      ghanaCardPin: m.pin === undefined ? pin(memberSeq) : m.pin,
+      category: m.category ?? 'none',
+      role: m.role ?? 'member',
+      deceasedOn: m.deceasedOn ?? null,
+    });
+  }
+
+  if (h.instrument !== null) {
+    const i = h.instrument ?? {};
+    await db.insert(paymentInstruments).values({
+      householdId,
+      channel: i.channel ?? 'ezwich',
+      accountNumber: i.account ?? `90${h.ref.slice(2)}`,
+      bankSortCode: i.sortCode ?? null,
+      holderName: `Holder of ${h.ref}`,
+      verified: i.verified ?? true,
+    });
+  }
+  return householdId;
+}
+
+/** n eligible members, the first of them the caregiver. */
+export function eligibleMembers(n: number): MemberSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    category: i === 0 ? 'elderly' : 'ovc',
+    role: i === 0 ? 'caregiver' : 'member',
+  }));
+}
+
+export async function addSubproject(db: Db, code: string, district: string): Promise<number> {
+  const [row] = await db
+    .insert(lipwSubprojects)
+    .values({ code, name: `Site ${code}`, districtCode: district, assetType: 'road' })
+    .returning({ id: lipwSubprojects.id });
+  return row!.id;
+}
+
+export async function addWorker(
+  db: Db,
+  w: { ref: string; subprojectId: number; channel?: string; account?: string; days?: string[] },
+): Promise<number> {
+  const n = Number(w.ref.slice(2));
+  const [row] = await db
+    .insert(lipwWorkers)
+    .values({
+      workerRef: w.ref,
+      subprojectId: w.subprojectId,
+      householdRef: `HH${w.ref.slice(2)}`,
+      fullName: `Worker ${w.ref}`,
+      ghanaCardPin: pin(500_000_000 + n),
+      channel: w.channel ?? 'ezwich',
+      accountNumber: w.account ?? `77${w.ref.slice(2)}`,
+    })
+    .returning({ id: lipwWorkers.id });
+  const workerId = row!.id;
+  if (w.days?.length) {
+    await db
+      .insert(lipwAttendance)
+      .values(w.days.map((workDate) => ({ workerId, subprojectId: w.subprojectId, workDate })));
+  }
+  return workerId;
+}
+
+/** Consecutive ISO dates from first to last, inclusive. */
+export function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${first}T00:00:00Z`); d <= new Date(`${last}T00:00:00Z`);) {
+    out.push(d.toISOString().slice(0, 10));
+    d = new Date(d.getTime() + 86_400_000);
+  }
+  return out;
+}
+
+/**
+ * Empties enrolment, attendance and payroll data between scenarios. TRUNCATE does not fire the
+ * row-level seal guards, which is what a test reset needs and production code never does.
+ */
+export async function resetData(db: Db): Promise<void> {
+  await db.execute(sql`TRUNCATE line_status_events, settlement_records, exceptions, submissions,
+    cycle_exclusions, payroll_lines, cycles, lipw_attendance, lipw_workers, lipw_subprojects,
+    payment_instruments, members, enrolments, households RESTART IDENTITY CASCADE`);
+}
