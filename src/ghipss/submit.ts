@@ -72,7 +72,8 @@ async function checkSubmitter(db: Db, username: string): Promise<void> {
 
 async function loadSubmittableCycle(db: Db, cycleId: number): Promise<Cycle> {
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
-  if (!cycle) throw new SikaError('CYCLE_NOT_FOUND', `no cycle ${cycleId}`);
+  if (!cycle)
+    throw new SikaError('CYCLE_NOT_FOUND', `cycle ${cycleId} does not exist (see sika cycle list)`);
   if (!['approved', 'submitted'].includes(cycle.status) || !cycle.sealSha256) {
     throw new SikaError('CYCLE_STATE', `cycle ${cycleId} is ${cycle.status}, not approved`, {
       status: cycle.status,

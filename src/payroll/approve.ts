@@ -28,7 +28,15 @@ async function lockForDecision(tx: Db, cycleId: number, approver: string): Promi
     sql`SELECT id, status, built_by, line_count, total_amount::text AS total_amount
         FROM cycles WHERE id = ${cycleId} FOR UPDATE`,
   );
-  if (!cycle) throw new SikaError('CYCLE_NOT_FOUND', 'no such cycle', { cycleId });
+  if (!cycle) {
+    throw new SikaError(
+      'CYCLE_NOT_FOUND',
+      `cycle ${cycleId} does not exist (see sika cycle list)`,
+      {
+        cycleId,
+      },
+    );
+  }
   if (cycle.status !== 'built') {
     throw new SikaError('CYCLE_STATE', 'only a built cycle can be approved or rejected', {
       cycleId,

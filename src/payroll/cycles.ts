@@ -22,7 +22,12 @@ export async function findCycle(db: Db, ref: CycleRef): Promise<CycleRow> {
   }
 
   const [row] = await db.select().from(cycles).where(where);
-  if (!row) throw new SikaError('CYCLE_NOT_FOUND', 'no such cycle', { ...ref });
+  if (!row) {
+    const name = ref.cycleId !== undefined ? `${ref.cycleId}` : `${ref.programme} ${ref.periodKey}`;
+    throw new SikaError('CYCLE_NOT_FOUND', `cycle ${name} does not exist (see sika cycle list)`, {
+      ...ref,
+    });
+  }
   return row;
 }
 

@@ -1,8 +1,9 @@
+import { sharedPath } from '../helpers/shared.js';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { validateXML } from 'xmllint-wasm';
 
-const PAIN001_XSD = readFileSync('/work/shared/iso20022/xsd/pain.001.001.03.xsd', 'utf8');
+const PAIN001_XSD = readFileSync(sharedPath('iso20022', 'xsd', 'pain.001.001.03.xsd'), 'utf8');
 
 /** Schema errors of a pain.001.001.03 document; empty when valid. */
 export async function pain001SchemaErrors(xml: string): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { sharedPath } from '../helpers/shared.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
@@ -12,7 +13,7 @@ import { money, sum } from '../../src/money.js';
  */
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
-export const SAMPLES = '/work/shared/iso20022/samples';
+export const SAMPLES = sharedPath('iso20022', 'samples');
 
 export interface FixtureLine {
   amount: string;

@@ -1,0 +1,155 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/open.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+const work = mkdtempSync(join(tmpdir(), 'sika-cli-'));
+let t: TestDatabase;
+
+function sika(...args: string[]) {
+  const r = spawnSync(process.execPath, [tsx, 'src/cli.ts', ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      SIKA_OUT_DIR: join(work, 'out'),
+      SIKA_LOG_FILE: join(work, 'sika.log'),
+    },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+describe('the command line refuses bad input clearly and changes nothing', () => {
+  it.each([
+    [
+      'a missing file',
+      ['import', 'members', join(work, 'nope.csv'), '--as', 'akosua.mensah'],
+      66,
+      /nope\.csv/,
+    ],
+    [
+      'an unknown import kind',
+      ['import', 'pets', 'x.csv', '--as', 'akosua.mensah'],
+      64,
+      /KIND must be one of/,
+    ],
+    [
+      'a LEAP build without a cycle',
+      ['cycle', 'build', '--programme', 'leap', '--as', 'akosua.mensah'],
+      64,
+      /--cycle/,
+    ],
+    [
+      'an unknown programme',
+      ['cycle', 'build', '--programme', 'nhis', '--cycle', '5', '--as', 'akosua.mensah'],
+      64,
+      /leap or lipw/,
+    ],
+    [
+      'a bad date',
+      [
+        'cycle',
+        'build',
+        '--programme',
+        'lipw',
+        '--from',
+        '2026-02-30',
+        '--to',
+        '2026-03-01',
+        '--as',
+        'akosua.mensah',
+      ],
+      64,
+      /YYYY-MM-DD/,
+    ],
+    [
+      'approving an unknown cycle',
+      ['cycle', 'approve', '--cycle', '999', '--as', 'kwame.boateng'],
+      67,
+      /999/,
+    ],
+    ['submitting an unknown cycle', ['submit', '--cycle', '999', '--as', 'efua.owusu'], 67, /999/],
+    [
+      'a report of an unknown cycle',
+      ['report', 'exceptions', '--cycle', '999', '--as', 'yaw.darko'],
+      67,
+      /999/,
+    ],
+    [
+      'an unknown report',
+      ['report', 'payslips', '--cycle', '1', '--as', 'yaw.darko'],
+      64,
+      /exceptions, reconciliation/,
+    ],
+    [
+      'a missing response file',
+      ['reconcile', join(work, 'none.xml'), '--as', 'efua.owusu'],
+      66,
+      /none\.xml/,
+    ],
+    ['an unknown bench stage', ['bench', 'everything'], 64, /STAGE must be one of/],
+    [
+      'a cycle number that is not a number',
+      ['cycle', 'approve', '--cycle', 'abc', '--as', 'kwame.boateng'],
+      64,
+      /whole number/,
+    ],
+  ])('%s', (_name, args, code, message) => {
+    const r = sika(...args);
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(code);
+  });
+
+  it('refuses a CSV file that is only a header, naming it', () => {
+    const file = join(work, 'households.csv');
+    writeFileSync(file, 'household_ref,region_code\n');
+    const r = sika('import', 'households', file, '--as', 'akosua.mensah');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/households\.csv/);
+  });
+
+  it('a response file that is not XML is refused, naming it', () => {
+    const file = join(work, 'garbage.xml');
+    writeFileSync(file, 'this is not a status report');
+    const r = sika('reconcile', file, '--as', 'efua.owusu');
+    expect(r.code).toBe(65);
+    expect(r.err).toMatch(/garbage\.xml/);
+  });
+
+  it('has written nothing after all those refusals', async () => {
+    const [n] = await rows<{ files: number; cycles: number; settlements: number }>(
+      t.db,
+      sql`SELECT (SELECT count(*)::int FROM import_files) AS files,
+                 (SELECT count(*)::int FROM cycles) AS cycles,
+                 (SELECT count(*)::int FROM settlement_files) AS settlements`,
+    );
+    expect(n).toEqual({ files: 0, cycles: 0, settlements: 0 });
+  });
+
+  it.each([
+    ['demo'],
+    ['import'],
+    ['cycle', 'build'],
+    ['submit'],
+    ['reconcile'],
+    ['report'],
+    ['bench'],
+  ])('explains `sika %s` with --help', (...command) => {
+    const r = sika(...command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Usage: sika /);
+  });
+});
