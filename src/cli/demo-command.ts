@@ -81,6 +81,13 @@ function printSummary(s: PipelineSummary, outDir: string, dbDir: string, seconds
     out.write(
       `    control equation ${c.control_equation_holds ? 'holds to the pesewa' : 'DOES NOT HOLD'}\n`,
     );
+    const reasons = Object.entries(c.not_paid.by_reason)
+      .map(([reason, v]) => `${reason} ${v.count}`)
+      .join(', ');
+    out.write(
+      `    not paid: ${c.not_paid.excluded} excluded, ${c.not_paid.withheld} withheld` +
+        `${reasons ? ` (${reasons})` : ''}\n`,
+    );
     out.write(`    seal ${c.seal_sha256}\n\n`);
   }
   out.write(`  payment files: ${s.payment_files.length} in ${join(outDir, 'outbox')}\n`);

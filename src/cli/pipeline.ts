@@ -46,6 +46,12 @@ export interface CycleSummary {
   unconfirmed: string;
   control_equation_holds: boolean;
   line_counts: Record<string, number>;
+  /** Left out of the cycle (exited, suspended) or held back (withheld), by reason. */
+  not_paid: {
+    excluded: number;
+    withheld: number;
+    by_reason: Record<string, { count: number; amount: string }>;
+  };
 }
 
 export interface PipelineSummary {
@@ -136,7 +142,7 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
   });
 
   const cycles: CycleSummary[] = [];
-  for (const b of builds) cycles.push(await summariseCycle(db, b.cycleId));
+  for (const b of builds) cycles.push(await summariseCycle(db, b));
 
   const summary: PipelineSummary = {
     seed: o.seed,
@@ -158,7 +164,8 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
   return summary;
 }
 
-export async function summariseCycle(db: Db, cycleId: number): Promise<CycleSummary> {
+export async function summariseCycle(db: Db, build: BuildResult): Promise<CycleSummary> {
+  const cycleId = build.cycleId;
   const t = await controlTotals(db, cycleId);
   const cycle = await db.query.cycles.findFirst({ where: (c, { eq }) => eq(c.id, cycleId) });
   if (!cycle) throw new Error(`cycle ${cycleId} vanished`);
@@ -178,6 +185,16 @@ export async function summariseCycle(db: Db, cycleId: number): Promise<CycleSumm
     line_counts: {
       total: t.lineCount,
       ...Object.fromEntries(LINE_STATUSES.map((s) => [s, t.byStatus[s].lines])),
+    },
+    not_paid: {
+      excluded: build.excluded,
+      withheld: build.withheld,
+      by_reason: Object.fromEntries(
+        Object.entries(build.byReason).map(([reason, v]) => [
+          reason,
+          { count: v.households, amount: v.amount.toFixed(2) },
+        ]),
+      ),
     },
   };
 }
