@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../config.js';
@@ -21,7 +21,8 @@ import { positiveInt } from './options.js';
 import { progress, step } from './progress.js';
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
-const BENCH_DB = 'sika_bench';
+/** A database of its own per run, so two benchmarks at once never drop each other's data. */
+const BENCH_DB = `sika_bench_${process.pid}`;
 
 function benchUrl(serverUrl: string): string {
   const u = new URL(serverUrl);
@@ -53,10 +54,13 @@ export function registerBench(program: Command): void {
       initLogger({ level: config.logLevel, file: config.logFile });
       const server = config.databaseUrl ?? LOCAL_SERVER;
       const benchDir = join(config.dataDir, '..', 'bench', `households-${o.households}`);
-      const paths = { sampleDir: join(benchDir, 'sample'), outDir: join(benchDir, 'out') };
+      const paths = {
+        sampleDir: join(benchDir, 'sample'),
+        outDir: join(benchDir, `out-${stage}-${process.pid}`),
+      };
 
+      await mkdir(dirname(paths.sampleDir), { recursive: true });
       await ensureSample(paths.sampleDir, o.households);
-      await rm(paths.outDir, { recursive: true, force: true });
       await recreateDatabase(server);
       const url = benchUrl(server);
       await step(`preparing the database for "${stage}"`, async () => {
@@ -70,8 +74,13 @@ export function registerBench(program: Command): void {
         }
       });
 
-      const line = await measureInChild({ stage, url, households: o.households, ...paths });
-      process.stdout.write(`${line}\n`);
+      try {
+        const line = await measureInChild({ stage, url, households: o.households, ...paths });
+        process.stdout.write(`${line}\n`);
+      } finally {
+        await dropDatabase(server);
+        await rm(paths.outDir, { recursive: true, force: true });
+      }
     });
 
   program
@@ -113,23 +122,39 @@ export function registerBench(program: Command): void {
     );
 }
 
+/** Generated data is kept between runs; it is written aside and renamed, so it is whole or absent. */
 async function ensureSample(dir: string, households: number): Promise<void> {
-  const marker = join(dir, '.complete');
-  if (existsSync(marker)) return;
-  await rm(dir, { recursive: true, force: true });
+  if (existsSync(dir)) return;
+  const partial = `${dir}.partial-${process.pid}`;
   await step(`generating ${households} households`, async () => {
     const bar = progress('households', households);
     await generateSample({
       seed: 2026,
       households,
       workers: Math.max(1, Math.round(households / 20)),
-      dir,
+      dir: partial,
       lipwPeriod: BENCH_PERIOD,
       onProgress: (done) => bar.update(done),
     });
     bar.stop();
   });
-  await writeFile(marker, new Date().toISOString());
+  try {
+    await rename(partial, dir);
+  } catch (err) {
+    // Another run finished the same sample first: theirs is as good as ours.
+    if (!existsSync(dir)) throw err;
+    await rm(partial, { recursive: true, force: true });
+  }
+}
+
+async function dropDatabase(serverUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function recreateDatabase(serverUrl: string): Promise<void> {
