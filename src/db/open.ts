@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { logger } from '../logger.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -30,6 +31,11 @@ export async function openDatabase(opts: {
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 4 });
+    // An idle connection can be closed by the server (a restart, a dropped database); without a
+    // handler that error would end the process. The next query simply opens a new connection.
+    pool.on('error', (err) =>
+      logger('db').warn({ code: (err as { code?: string }).code }, 'idle connection lost'),
+    );
     const db = drizzlePg(pool, { schema });
     return {
       db: db as unknown as Db,

@@ -44,6 +44,12 @@ export const grantSchedules = pgTable('grant_schedules', {
   tier2: amount('tier2').notNull(),
   tier3: amount('tier3').notNull(),
   tier4: amount('tier4').notNull(),
+  /**
+   * A schedule decided late: its rates also apply to the cycles from this one up to the cycle
+   * before effective_from_cycle. Households already paid for those cycles get the difference as
+   * a top-up in a later cycle.
+   */
+  appliesRetroactivelyToCycle: integer('applies_retroactively_to_cycle'),
 });
 
 /** LIPW daily wage, in force from a date. */
@@ -75,8 +81,34 @@ export const importFiles = pgTable(
     rowsTotal: integer('rows_total').notNull().default(0),
     accepted: integer('accepted').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
+    /** Of the accepted rows: those that changed a stored record, and those equal to it. */
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    /** csv | xlsx */
+    format: text('format').notNull().default('csv'),
+    /** How a CSV file was decoded: utf-8 | windows-1252 (null for xlsx). */
+    encoding: text('encoding'),
   },
   (t) => [uniqueIndex('import_files_kind_sha_uq').on(t.kind, t.sha256)],
+);
+
+/**
+ * What an import noticed across records without rejecting a row (a Ghana Card PIN in two
+ * households, a worker over the season's day cap, an unknown mobile prefix), for review.
+ */
+export const importFindings = pgTable(
+  'import_findings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    importFileId: integer('import_file_id')
+      .notNull()
+      .references(() => importFiles.id),
+    kind: text('kind').notNull(),
+    /** The records concerned: household, member or worker references. */
+    refs: text('refs').array().notNull(),
+    detail: text('detail').notNull(),
+  },
+  (t) => [index('import_findings_file_idx').on(t.importFileId)],
 );
 
 /** Quarantine: every rejected input row with its reasons and the raw row as read. */
@@ -193,6 +225,8 @@ export const lipwWorkers = pgTable('lipw_workers', {
   ghanaCardPin: text('ghana_card_pin').notNull(),
   channel: text('channel').notNull(),
   accountNumber: text('account_number').notNull(),
+  /** Last day the worker may be paid for; attendance after it is not paid. */
+  exitedOn: date('exited_on'),
 });
 
 /** One row per worker per day worked at a site. */
@@ -305,8 +339,68 @@ export const cycleExclusions = pgTable(
     reasonCode: text('reason_code').notNull(),
     amountHeld: amount('amount_held').notNull().default('0'),
     detail: text('detail'),
+    /**
+     * The held amount per LEAP cycle number, {"94": "304.00", "95": "304.00"}, so a joint cycle's
+     * hold is paid back per cycle. Null: all of amount_held belongs to the cycle's own number.
+     */
+    heldByCycle: jsonb('held_by_cycle'),
   },
   (t) => [uniqueIndex('cycle_exclusions_uq').on(t.cycleId, t.beneficiaryRef, t.reasonCode)],
+);
+
+/**
+ * What makes up a LEAP line: the grant of each cycle it pays, and arrears (a release of a hold,
+ * a payment made again, a top-up). A line's amount is the sum of its items.
+ */
+export const payrollLineItems = pgTable(
+  'payroll_line_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' })
+      .notNull()
+      .references(() => payrollLines.id),
+    /** The line's beneficiary, kept here so the database can refuse paying a cycle twice. */
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+    /** grant | arrears_withheld | repayment | top_up */
+    kind: text('kind').notNull(),
+    /** The LEAP cycle number the money belongs to. */
+    forCycle: integer('for_cycle').notNull(),
+    amount: amount('amount').notNull(),
+    /** The earlier failed or returned line this item pays again. */
+    replacesLineId: bigint('replaces_line_id', { mode: 'number' }).references(
+      () => payrollLines.id,
+    ),
+  },
+  (t) => [
+    index('payroll_line_items_line_idx').on(t.payrollLineId),
+    // A failed line is paid again at most once.
+    uniqueIndex('payroll_line_items_replaces_uq')
+      .on(t.replacesLineId)
+      .where(sql`replaces_line_id IS NOT NULL`),
+    // A household's entitlement for a cycle (its grant, or the release of its hold) is paid once.
+    uniqueIndex('payroll_line_items_entitlement_uq')
+      .on(t.beneficiaryRef, t.forCycle)
+      .where(sql`kind IN ('grant', 'arrears_withheld')`),
+    uniqueIndex('payroll_line_items_top_up_uq')
+      .on(t.beneficiaryRef, t.forCycle)
+      .where(sql`kind = 'top_up'`),
+  ],
+);
+
+/** Beneficiaries paid but flagged for attention (e.g. reassessment overdue), with the reason. */
+export const cycleFlags = pgTable(
+  'cycle_flags',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    beneficiaryRef: text('beneficiary_ref').notNull(),
+    householdId: integer('household_id').references(() => households.id),
+    flagCode: text('flag_code').notNull(),
+    detail: text('detail'),
+  },
+  (t) => [uniqueIndex('cycle_flags_uq').on(t.cycleId, t.beneficiaryRef, t.flagCode)],
 );
 
 // ---------------------------------------------------------------- GhIPSS
@@ -366,8 +460,19 @@ export const settlementRecords = pgTable(
     reasonText: text('reason_text'),
     amount: amount('amount'),
     payrollLineId: bigint('payroll_line_id', { mode: 'number' }).references(() => payrollLines.id),
-    /** matched | unknown_reference | duplicate | conflict */
+    /** matched | unknown_reference | ambiguous_match | duplicate | confirmed | conflict */
     outcome: text('outcome').notNull(),
+    /** How the line was found: reference (EndToEndId) or fallback (account, amount, date). */
+    matchMethod: text('match_method'),
+    currency: text('currency'),
+    /** camt entries: CRDT | DBIT, the reversal indicator and the bank transaction code. */
+    creditDebit: text('credit_debit'),
+    reversal: boolean('reversal'),
+    bankTxCode: text('bank_tx_code'),
+    bookingDate: date('booking_date'),
+    valueDate: date('value_date'),
+    /** camt entries: the counterparty account (creditor, else debtor), for the fallback match. */
+    account: text('account'),
   },
   (t) => [index('settlement_records_line_idx').on(t.payrollLineId)],
 );
@@ -400,16 +505,29 @@ export const exceptions = pgTable(
     settlementRecordId: bigint('settlement_record_id', { mode: 'number' }).references(
       () => settlementRecords.id,
     ),
-    /** failed_payment | unknown_reference | duplicate_record | amount_mismatch | conflicting_status */
+    /** One of EXCEPTION_KINDS in reconciliation/exceptions.ts. */
     kind: text('kind').notNull(),
     reasonCode: text('reason_code'),
     amount: amount('amount'),
     detail: text('detail').notNull(),
-    /** open | resolved | carried */
+    /** The recommended action, from the reason code or the kind. */
+    action: text('action'),
+    /** household_review: the household to review. */
+    householdRef: text('household_ref'),
+    /** open | resolved | carried (paid again in the next payroll build) */
     state: text('state').notNull().default('open'),
+    /** note | pay_again | write_off | refer_grievance | settled (a later report settled it) */
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by').references(() => users.username),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    note: text('note'),
+    grievanceCase: text('grievance_case'),
     createdAt: createdAt(),
   },
-  (t) => [index('exceptions_cycle_idx').on(t.cycleId)],
+  (t) => [
+    index('exceptions_cycle_idx').on(t.cycleId),
+    index('exceptions_line_idx').on(t.payrollLineId),
+  ],
 );
 
 // ---------------------------------------------------------------- audit

@@ -1,17 +1,26 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { FILE_NAMES } from '../sample/file-layout.js';
-import { requireFile } from './csv-source.js';
-import { importFile } from './import-file.js';
+import { importFile, type ImportFileParams } from './import-file.js';
+import { requireFile } from './source.js';
 import { IMPORT_KINDS, type ImportKind, type ImportResult } from './types.js';
 
-export interface ImportDirectoryParams {
+export interface ImportDirectoryParams extends Omit<
+  ImportFileParams,
+  'kind' | 'path' | 'onProgress'
+> {
   dir: string;
-  loadedBy: string;
   onProgress?: (kind: ImportKind, rows: number) => void;
-  ezwichPattern?: string;
-  asOf?: string;
+}
+
+/** The kind's file in a folder: NAME.csv, or else NAME.xlsx when only that one is there. */
+async function fileOf(dir: string, kind: ImportKind): Promise<string> {
+  const csv = join(dir, FILE_NAMES[kind]);
+  const xlsx = csv.replace(/\.csv$/, '.xlsx');
+  const isFile = async (p: string) => (await stat(p).catch(() => null))?.isFile() ?? false;
+  return !(await isFile(csv)) && (await isFile(xlsx)) ? xlsx : csv;
 }
 
 /**
@@ -19,20 +28,21 @@ export interface ImportDirectoryParams {
  * instruments, sites before workers before attendance). All six must be there before any loads.
  */
 export async function importDirectory(db: Db, p: ImportDirectoryParams): Promise<ImportResult[]> {
-  const paths = IMPORT_KINDS.map((kind) => ({ kind, path: join(p.dir, FILE_NAMES[kind]) }));
+  const paths: { kind: ImportKind; path: string }[] = [];
+  for (const kind of IMPORT_KINDS) paths.push({ kind, path: await fileOf(p.dir, kind) });
   for (const { path } of paths) await requireFile(path);
 
+  const { dir: _dir, onProgress, ...shared } = p;
   const ezwichPattern = p.ezwichPattern ?? loadConfig().ezwichPattern;
   const results: ImportResult[] = [];
   for (const { kind, path } of paths) {
     results.push(
       await importFile(db, {
+        ...shared,
         kind,
         path,
-        loadedBy: p.loadedBy,
         ezwichPattern,
-        asOf: p.asOf,
-        onProgress: p.onProgress && ((rows) => p.onProgress!(kind, rows)),
+        onProgress: onProgress && ((rows) => onProgress(kind, rows)),
       }),
     );
   }

@@ -40,3 +40,45 @@ export async function geography(
     districts: new Map(districts.map((d) => [d.code, d.region_code])),
   };
 }
+
+/** Every row of a query, read in pages by id so that no single result is large. */
+async function paged<T extends { id: number }>(
+  db: Db,
+  page: (after: number) => ReturnType<typeof sql>,
+  each: (row: T) => void,
+): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const batch = await rows<T>(db, page(after));
+    batch.forEach(each);
+    if (batch.length < PAGE) return;
+    after = batch[batch.length - 1]!.id;
+  }
+}
+
+/** Living caregivers on record: household id -> the digits of the caregiver's member_ref. */
+export async function caregiversByHousehold(db: Db): Promise<Map<number, number>> {
+  const caregivers = new Map<number, number>();
+  await paged<{ id: number; household_id: number; ref: string }>(
+    db,
+    (after) => sql`SELECT id, household_id, member_ref AS ref FROM members
+      WHERE role = 'caregiver' AND deceased_on IS NULL AND id > ${after}
+      ORDER BY id LIMIT ${PAGE}`,
+    (r) => caregivers.set(r.household_id, Number(r.ref.slice(2))),
+  );
+  return caregivers;
+}
+
+/** LIPW workers by worker_ref, with the site each is registered on. */
+export async function workersWithSites(
+  db: Db,
+): Promise<Map<string, { id: number; subprojectId: number }>> {
+  const workers = new Map<string, { id: number; subprojectId: number }>();
+  await paged<{ id: number; ref: string; subproject_id: number }>(
+    db,
+    (after) => sql`SELECT id, worker_ref AS ref, subproject_id FROM lipw_workers
+      WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
+    (r) => workers.set(r.ref, { id: r.id, subprojectId: r.subproject_id }),
+  );
+  return workers;
+}

@@ -1,4 +1,6 @@
-import type { RowProblem, RuleEnv } from './types.js';
+import { isKnownSortCode } from '../reference/bank-sort-codes.js';
+import { networkHint } from '../reference/phone-prefixes.js';
+import type { Finding, RowProblem, RuleEnv } from './types.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const GHANA_CARD = /^GHA-\d{9}-\d$/;
@@ -29,12 +31,21 @@ export function normaliseMsisdn(value: string): string | null {
   return m ? `+233${m[1]}` : null;
 }
 
+/** Whole years from a date of birth to a day, both YYYY-MM-DD (a birthday counts on the day). */
+export function ageOn(born: string, day: string): number {
+  const [y, m, d] = born.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = day.split('-').map(Number) as [number, number, number];
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+}
+
 /**
  * The checks of one row. Each failed check records a problem and returns null, so a row reports
  * every reason it has, not only the first.
  */
 export class RowCheck {
   readonly problems: RowProblem[] = [];
+  /** Notes for review that do not reject the row; kept only when the row is accepted. */
+  readonly findings: Finding[] = [];
 
   constructor(
     private readonly row: Record<string, string>,
@@ -48,6 +59,10 @@ export class RowCheck {
   add(field: string | null, reason: string, message: string): null {
     this.problems.push({ field, reason, message });
     return null;
+  }
+
+  flag(kind: string, refs: string[], detail: string): void {
+    this.findings.push({ kind, refs, detail });
   }
 
   /** The trimmed value, or null when the column is absent or the value empty. */
@@ -151,6 +166,24 @@ export class RowCheck {
   }
 
   sortCode(field: string, value: string | null): string | null {
-    return this.matches(field, value, SORT_CODE, 'INVALID_ACCOUNT', 'a bank sort code of 6 digits');
+    const code = this.matches(
+      field,
+      value,
+      SORT_CODE,
+      'INVALID_ACCOUNT',
+      'a bank sort code of 6 digits',
+    );
+    if (code === null || isKnownSortCode(code)) return code;
+    return this.add(field, 'UNKNOWN_SORT_CODE', `${field} ${code} is not in the bank sort codes`);
+  }
+
+  /** Flags a mobile number whose prefix no network is known to issue: a hint, never a reject. */
+  mobilePrefix(msisdn: string | null, ref: string | null): void {
+    if (msisdn === null || ref === null || networkHint(msisdn) !== null) return;
+    this.flag(
+      'UNKNOWN_MOBILE_PREFIX',
+      [ref],
+      `mobile prefix 0${msisdn.slice(4, 6)} is not in the network table`,
+    );
   }
 }

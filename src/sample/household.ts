@@ -46,9 +46,12 @@ const SIZE_WEIGHTS = [6, 11, 15, 20, 20, 13, 8, 5, 2];
 const SIZES = SIZE_WEIGHTS.map((_, i) => i + 1);
 const FIRST_ENROLMENT = dayNumber('2010-01-01');
 
-/** Ages in years (at the sample date) that fit each category. */
+/**
+ * Ages in years (at the sample date) that fit each category. Children are at most 16, so that a
+ * sample loaded up to a year after its date has no child past 18 (AGE_CATEGORY_MISMATCH).
+ */
 const AGES: Record<Category, [number, number]> = {
-  ovc: [0, 17],
+  ovc: [0, 16],
   elderly: [65, 95],
   disability: [18, 64],
   pregnant: [16, 44],

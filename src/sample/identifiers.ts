@@ -1,3 +1,4 @@
+import { BANK_SORT_CODES } from '../reference/bank-sort-codes.js';
 import type { Random } from './random.js';
 
 /** Identifier formats of docs/architecture.md, and the account numbers of sample instruments. */
@@ -42,7 +43,10 @@ export function ezwichCard(n: number, offsets: NumberOffsets): string {
   return scramble(n, 10, 3_486_784_401n, offsets.card);
 }
 
-/** Network prefixes (after the leading 0): MTN 24/54/55/59, Telecel 20/50, AT 26/56/27/57. */
+/**
+ * Network prefixes (after the leading 0), each in src/reference/phone-prefixes.ts, weighted
+ * roughly by market share: MTN 24/54/55/59, Telecel 20/50, AT 26/56/27/57.
+ */
 const MOMO_PREFIXES = [
   { prefix: '24', weight: 22 },
   { prefix: '54', weight: 18 },
@@ -62,12 +66,10 @@ export function msisdn(rng: Random, local: boolean): string {
   return `${local ? '0' : '+233'}${prefix}${rng.digits(7)}`;
 }
 
-/** Sort codes of the sample: six digits, made up; real ones come from a reference table. */
-const SAMPLE_SORT_CODES = ['010101', '020104', '030112', '040108', '130101', '280117', '300102'];
-
+/** A bank account at a branch of the sort code table. */
 export function bankAccount(rng: Random): { accountNumber: string; sortCode: string } {
   return {
     accountNumber: `${rng.int(1, 9)}${rng.digits(12)}`,
-    sortCode: rng.pick(SAMPLE_SORT_CODES),
+    sortCode: rng.pick(BANK_SORT_CODES).sortCode,
   };
 }

@@ -71,6 +71,7 @@ beforeAll(async () => {
   dir = await tempDir();
   await load('households', [{ ...GOOD.households, household_ref: 'HH0000001' }]);
   await load('subprojects', [{ ...GOOD.subprojects, subproject_code: 'SP-NR-04-001' }]);
+  await load('subprojects', [GOOD.subprojects]);
   await load('workers', [{ ...GOOD.workers, worker_ref: 'WK0000001' }]);
 });
 afterAll(async () => {
@@ -103,6 +104,18 @@ describe('row rules', () => {
     ['members', { deceased_on: '2026-02-29' }, 'INVALID_DATE', 'deceased_on'],
     ['members', { category: 'orphan' }, 'INVALID_CATEGORY', 'category'],
     ['members', { role: 'head' }, 'INVALID_ROLE', 'role'],
+    [
+      'members',
+      { category: 'elderly', date_of_birth: '1961-12-02' },
+      'AGE_CATEGORY_MISMATCH',
+      'category',
+    ],
+    [
+      'members',
+      { category: 'ovc', date_of_birth: '2008-12-01' },
+      'AGE_CATEGORY_MISMATCH',
+      'category',
+    ],
     ['instruments', { household_ref: 'HH0999999' }, 'UNKNOWN_HOUSEHOLD', 'household_ref'],
     ['instruments', { channel: 'cash' }, 'INVALID_CHANNEL', 'channel'],
     ['instruments', { account_number: '12345' }, 'INVALID_ACCOUNT', 'account_number'],
@@ -120,7 +133,7 @@ describe('row rules', () => {
     ],
     [
       'instruments',
-      { channel: 'bank', account_number: 'ABC', bank_sort_code: '123456' },
+      { channel: 'bank', account_number: 'ABC', bank_sort_code: '130101' },
       'INVALID_ACCOUNT',
       'account_number',
     ],
@@ -134,6 +147,12 @@ describe('row rules', () => {
       'instruments',
       { channel: 'bank', account_number: '1234567890123' },
       'MISSING_FIELD',
+      'bank_sort_code',
+    ],
+    [
+      'instruments',
+      { channel: 'bank', account_number: '1234567890123', bank_sort_code: '123456' },
+      'UNKNOWN_SORT_CODE',
       'bank_sort_code',
     ],
     ['instruments', { verified: 'maybe' }, 'INVALID_BOOLEAN', 'verified'],
@@ -156,6 +175,7 @@ describe('row rules', () => {
     ['attendance', { subproject_code: 'SP-NR-04-999' }, 'UNKNOWN_SUBPROJECT', 'subproject_code'],
     ['attendance', { work_date: '2026-11-31' }, 'INVALID_DATE', 'work_date'],
     ['attendance', { work_date: '2027-01-04' }, 'DATE_IN_FUTURE', 'work_date'],
+    ['attendance', { subproject_code: 'SP-NR-04-009' }, 'WRONG_SITE', 'subproject_code'],
   ])('rejects a row of %s with %j as %s on %s', async (kind, change, reason, field) => {
     const r = await load(kind, [{ ...GOOD[kind], ...change }]);
     expect([r.accepted, r.rejected]).toEqual([0, 1]);
@@ -185,7 +205,7 @@ describe('row rules', () => {
   });
 
   it('rejects the second row with the same reference as DUPLICATE_KEY', async () => {
-    const row = { ...GOOD.members, member_ref: 'MB00000301' };
+    const row = { ...GOOD.members, member_ref: 'MB00000301', role: 'member' };
     const r = await load('members', [row, { ...row, full_name: 'Ama Boateng' }]);
     expect(r.rejects.map((x) => [x.line, x.reason, x.field])).toEqual([
       [3, 'DUPLICATE_KEY', 'member_ref'],

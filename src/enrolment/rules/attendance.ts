@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { recordset } from '../batch-sql.js';
-import { idsByKey } from '../lookups.js';
+import type { Db } from '../../db/open.js';
+import { recordset, upsertCounted } from '../batch-sql.js';
+import { idsByKey, workersWithSites } from '../lookups.js';
+import type { RuleEnv } from '../types.js';
 import type { KindRules } from './rule.js';
 
 const DAY_MS = 86_400_000;
@@ -14,20 +16,20 @@ interface AttendanceRow {
 }
 
 interface Ctx {
-  workers: Map<string, number>;
+  workers: Map<string, { id: number; subprojectId: number }>;
   subprojects: Map<string, number>;
   /** worker id x DAY_SPAN + day number: a compact key per worker-day. */
   seen: Set<number>;
 }
 
-/** Days worked, one row per worker per day; a worker is on one site a day. */
+/** Days worked, one row per worker per day, at the worker's own site, within the pay period. */
 export const attendanceRules: KindRules<Ctx, AttendanceRow> = {
   required: ['worker_ref', 'subproject_code', 'work_date'],
   optional: [],
 
   async prepare(db) {
     return {
-      workers: await idsByKey(db, 'lipw_workers', 'worker_ref'),
+      workers: await workersWithSites(db),
       subprojects: await idsByKey(db, 'lipw_subprojects', 'code'),
       seen: new Set(),
     };
@@ -35,19 +37,29 @@ export const attendanceRules: KindRules<Ctx, AttendanceRow> = {
 
   check(c, ctx) {
     const worker = c.required('worker_ref')?.toUpperCase() ?? null;
-    const workerId = worker === null ? undefined : ctx.workers.get(worker);
-    if (worker !== null && workerId === undefined) {
+    const registered = worker === null ? undefined : ctx.workers.get(worker);
+    if (worker !== null && registered === undefined) {
       c.add('worker_ref', 'UNKNOWN_WORKER', `worker ${worker} is not on record`);
     }
     const site = c.required('subproject_code')?.toUpperCase() ?? null;
     const siteId = site === null ? undefined : ctx.subprojects.get(site);
     if (site !== null && siteId === undefined) {
       c.add('subproject_code', 'UNKNOWN_SUBPROJECT', `sub-project ${site} is not on record`);
+    } else if (registered !== undefined && siteId !== registered.subprojectId) {
+      c.add('subproject_code', 'WRONG_SITE', `worker ${worker} is registered on another site`);
     }
     const day = c.date('work_date', c.required('work_date'));
+    const period = c.env.payPeriod;
+    if (day !== null && period !== null && (day < period.start || day > period.end)) {
+      c.add(
+        'work_date',
+        'OUTSIDE_PAY_PERIOD',
+        `${day} is outside the pay period ${period.start}..${period.end}`,
+      );
+    }
 
-    if (workerId !== undefined && day !== null) {
-      const key = workerId * DAY_SPAN + Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+    if (registered !== undefined && day !== null) {
+      const key = registered.id * DAY_SPAN + Date.parse(`${day}T00:00:00Z`) / DAY_MS;
       if (ctx.seen.has(key)) {
         c.add(
           'work_date',
@@ -56,14 +68,48 @@ export const attendanceRules: KindRules<Ctx, AttendanceRow> = {
         );
       } else ctx.seen.add(key);
     }
-    return { worker_id: workerId!, subproject_id: siteId!, work_date: day! };
+    return { worker_id: registered?.id ?? 0, subproject_id: siteId!, work_date: day! };
   },
 
+  afterLoad: recordDaysOverCap,
+
   async write(db, values) {
-    await db.execute(sql`
+    return upsertCounted(
+      db,
+      sql`
       INSERT INTO lipw_attendance (worker_id, subproject_id, work_date)
       SELECT worker_id, subproject_id, work_date
       FROM ${recordset(values, 'worker_id int, subproject_id int, work_date date')}
-      ON CONFLICT (worker_id, work_date) DO UPDATE SET subproject_id = EXCLUDED.subproject_id`);
+      ON CONFLICT (worker_id, work_date) DO UPDATE SET subproject_id = EXCLUDED.subproject_id
+      WHERE (lipw_attendance.subproject_id)
+        IS DISTINCT FROM (EXCLUDED.subproject_id)
+      RETURNING (xmax = 0) AS inserted`,
+    );
   },
 };
+
+/**
+ * Workers whose days on record in a season pass the cap. The season is the one given, or else
+ * each calendar year.
+ */
+async function recordDaysOverCap(db: Db, fileId: number, env: RuleEnv): Promise<void> {
+  const cap = env.seasonDayCap;
+  const season = env.season;
+  // Limitation: without a season the calendar year stands in for it, while the dry season of
+  // the north runs across the new year.
+  const seasonOf = season
+    ? sql`${`${season.start}..${season.end}`}::text`
+    : sql`extract(year FROM a.work_date)::int::text`;
+  const within = season
+    ? sql`a.work_date BETWEEN ${season.start}::date AND ${season.end}::date`
+    : sql`true`;
+  await db.execute(sql`
+    INSERT INTO import_findings (import_file_id, kind, refs, detail)
+    SELECT ${fileId}, 'SEASON_DAY_CAP', ARRAY[w.worker_ref],
+      count(*) || ' days worked in season ' || ${seasonOf} || ', over the cap of ' || ${cap}::int
+    FROM lipw_attendance a JOIN lipw_workers w ON w.id = a.worker_id
+    WHERE ${within}
+    GROUP BY w.worker_ref, ${seasonOf}
+    HAVING count(*) > ${cap}::int
+    ORDER BY w.worker_ref`);
+}

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { rows } from '../../db/open.js';
 import { geography } from '../lookups.js';
 import { recordset } from '../batch-sql.js';
 import { checkDuplicate, refNumber, type KindRules } from './rule.js';
@@ -82,36 +83,54 @@ export const householdRules: KindRules<Ctx, HouseholdRow> = {
   },
 
   async write(db, values, fileId) {
-    // One statement: the households, then the enrolment of each, joined by the new ids.
-    await db.execute(sql`
-      WITH input AS (
-        SELECT * FROM ${recordset(
-          values,
-          `household_ref text, region_code text, district_code text, community text,
-           enrolled_on date, last_assessed_on date, status text, status_since date`,
-        )}
+    const input = recordset(
+      values,
+      `household_ref text, region_code text, district_code text, community text,
+       enrolled_on date, last_assessed_on date, status text, status_since date`,
+    );
+    // import_file_id names the file that last changed the household, so it is not compared.
+    const saved = await rows<{ household_ref: string; inserted: boolean }>(
+      db,
+      sql`INSERT INTO households
+            (household_ref, region_code, district_code, community, enrolled_on, last_assessed_on,
+             import_file_id)
+          SELECT household_ref, region_code, district_code, community, enrolled_on,
+            last_assessed_on, ${fileId}
+          FROM ${input}
+          ON CONFLICT (household_ref) DO UPDATE SET
+            region_code = EXCLUDED.region_code,
+            district_code = EXCLUDED.district_code,
+            community = EXCLUDED.community,
+            enrolled_on = EXCLUDED.enrolled_on,
+            last_assessed_on = EXCLUDED.last_assessed_on,
+            import_file_id = EXCLUDED.import_file_id
+          WHERE (households.region_code, households.district_code, households.community,
+                 households.enrolled_on, households.last_assessed_on)
+            IS DISTINCT FROM (EXCLUDED.region_code, EXCLUDED.district_code, EXCLUDED.community,
+                 EXCLUDED.enrolled_on, EXCLUDED.last_assessed_on)
+          RETURNING household_ref, (xmax = 0) AS inserted`,
+    );
+    // A second statement: the first one's new households are not visible inside it.
+    const statusChanged = await rows<{ household_ref: string }>(
+      db,
+      sql`WITH saved AS (
+            INSERT INTO enrolments (household_id, programme, status, since)
+            SELECT h.id, 'LEAP', r.status, r.status_since
+            FROM ${input} JOIN households h ON h.household_ref = r.household_ref
+            ON CONFLICT (household_id, programme) DO UPDATE SET
+              status = EXCLUDED.status,
+              since = EXCLUDED.since
+            WHERE (enrolments.status, enrolments.since)
+              IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.since)
+            RETURNING household_id)
+          SELECT h.household_ref FROM saved JOIN households h ON h.id = saved.household_id`,
+    );
+    const inserted = new Set(saved.filter((r) => r.inserted).map((r) => r.household_ref));
+    const updated = new Set(
+      [...saved.map((r) => r.household_ref), ...statusChanged.map((r) => r.household_ref)].filter(
+        (ref) => !inserted.has(ref),
       ),
-      saved AS (
-        INSERT INTO households
-          (household_ref, region_code, district_code, community, enrolled_on, last_assessed_on,
-           import_file_id)
-        SELECT household_ref, region_code, district_code, community, enrolled_on,
-          last_assessed_on, ${fileId}
-        FROM input
-        ON CONFLICT (household_ref) DO UPDATE SET
-          region_code = EXCLUDED.region_code,
-          district_code = EXCLUDED.district_code,
-          community = EXCLUDED.community,
-          enrolled_on = EXCLUDED.enrolled_on,
-          last_assessed_on = EXCLUDED.last_assessed_on,
-          import_file_id = EXCLUDED.import_file_id
-        RETURNING id, household_ref
-      )
-      INSERT INTO enrolments (household_id, programme, status, since)
-      SELECT saved.id, 'LEAP', input.status, input.status_since
-      FROM saved JOIN input USING (household_ref)
-      ON CONFLICT (household_id, programme) DO UPDATE SET
-        status = EXCLUDED.status,
-        since = EXCLUDED.since`);
+    );
+    return { inserted: inserted.size, updated: updated.size };
   },
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordset } from '../batch-sql.js';
+import { recordset, upsertCounted } from '../batch-sql.js';
 import { idsByKey } from '../lookups.js';
 import { CHANNELS } from '../validate.js';
 import { checkDuplicate, type KindRules } from './rule.js';
@@ -40,6 +40,7 @@ export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
     const account = c.account('account_number', channel, c.required('account_number'));
     const sortCode =
       channel === 'bank' ? c.sortCode('bank_sort_code', c.required('bank_sort_code')) : null;
+    if (channel === 'momo') c.mobilePrefix(account, householdRef?.toUpperCase() ?? null);
     const holder = c.required('holder_name');
     const verified = c.boolean('verified', c.required('verified'));
 
@@ -54,7 +55,9 @@ export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
   },
 
   async write(db, values) {
-    await db.execute(sql`
+    return upsertCounted(
+      db,
+      sql`
       INSERT INTO payment_instruments
         (household_id, channel, account_number, bank_sort_code, holder_name, verified)
       SELECT household_id, channel, account_number, bank_sort_code, holder_name, verified
@@ -68,6 +71,13 @@ export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
         account_number = EXCLUDED.account_number,
         bank_sort_code = EXCLUDED.bank_sort_code,
         holder_name = EXCLUDED.holder_name,
-        verified = EXCLUDED.verified`);
+        verified = EXCLUDED.verified
+      WHERE (payment_instruments.channel, payment_instruments.account_number,
+          payment_instruments.bank_sort_code, payment_instruments.holder_name,
+          payment_instruments.verified)
+        IS DISTINCT FROM (EXCLUDED.channel, EXCLUDED.account_number, EXCLUDED.bank_sort_code,
+            EXCLUDED.holder_name, EXCLUDED.verified)
+      RETURNING (xmax = 0) AS inserted`,
+    );
   },
 };

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { recordset } from '../batch-sql.js';
-import { idsByKey } from '../lookups.js';
+import type { Db } from '../../db/open.js';
+import { recordset, upsertCounted } from '../batch-sql.js';
+import { caregiversByHousehold, idsByKey } from '../lookups.js';
+import { ageOn, type RowCheck } from '../validate.js';
 import { checkDuplicate, refNumber, type KindRules } from './rule.js';
 
 const MEMBER_REF = /^MB(\d{8})$/;
@@ -23,7 +25,21 @@ interface MemberRow {
 interface Ctx {
   households: Map<string, number>;
   seen: Set<number>;
+  /** Living caregivers on record, household id -> member number. */
+  storedCaregivers: Map<number, number>;
+  /** Their member numbers, for finding a row that makes one of them no longer caregiver. */
+  storedCaregiverRefs: Set<number>;
+  /** Living caregivers accepted from this file, household id -> member number. */
+  fileCaregivers: Map<number, number>;
+  /** Stored caregivers this file, in an earlier row, made something else or recorded dead. */
+  released: Set<number>;
 }
+
+/** The age each category needs, in whole years at the import date. */
+const AGE_RULES: Partial<Record<(typeof CATEGORIES)[number], (age: number) => boolean>> = {
+  elderly: (age) => age >= 65,
+  ovc: (age) => age < 18,
+};
 
 /** Household members; the caregiver and the alternate must carry a Ghana Card PIN. */
 export const memberRules: KindRules<Ctx, MemberRow> = {
@@ -40,7 +56,15 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
   optional: ['deceased_on'],
 
   async prepare(db) {
-    return { households: await idsByKey(db, 'households', 'household_ref'), seen: new Set() };
+    const storedCaregivers = await caregiversByHousehold(db);
+    return {
+      households: await idsByKey(db, 'households', 'household_ref'),
+      seen: new Set(),
+      storedCaregivers,
+      storedCaregiverRefs: new Set(storedCaregivers.values()),
+      fileCaregivers: new Map(),
+      released: new Set(),
+    };
   },
 
   check(c, ctx) {
@@ -75,6 +99,21 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
         : c.optional('ghana_card_pin');
     const pin = c.ghanaCard('ghana_card_pin', pinText);
     const deceased = c.date('deceased_on', c.optional('deceased_on'));
+    if (
+      born !== null &&
+      category !== null &&
+      AGE_RULES[category]?.(ageOn(born, c.env.asOf)) === false
+    ) {
+      c.add(
+        'category',
+        'AGE_CATEGORY_MISMATCH',
+        `a member aged ${ageOn(born, c.env.asOf)} cannot be in category ${category}`,
+      );
+    }
+    const memberNo = refNumber(ref, MEMBER_REF);
+    if (householdId !== undefined && memberNo !== null && c.ok) {
+      checkCaregiver(c, ctx, householdId, memberNo, role === 'caregiver' && deceased === null);
+    }
 
     return {
       member_ref: ref!,
@@ -89,8 +128,12 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
     };
   },
 
+  afterLoad: recordSharedCards,
+
   async write(db, values) {
-    await db.execute(sql`
+    return upsertCounted(
+      db,
+      sql`
       INSERT INTO members
         (member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category, role,
          deceased_on)
@@ -109,6 +152,66 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
         ghana_card_pin = EXCLUDED.ghana_card_pin,
         category = EXCLUDED.category,
         role = EXCLUDED.role,
-        deceased_on = EXCLUDED.deceased_on`);
+        deceased_on = EXCLUDED.deceased_on
+      WHERE (members.household_id, members.full_name, members.sex, members.date_of_birth,
+          members.ghana_card_pin, members.category, members.role, members.deceased_on)
+        IS DISTINCT FROM (EXCLUDED.household_id, EXCLUDED.full_name, EXCLUDED.sex,
+            EXCLUDED.date_of_birth, EXCLUDED.ghana_card_pin, EXCLUDED.category, EXCLUDED.role,
+            EXCLUDED.deceased_on)
+      RETURNING (xmax = 0) AS inserted`,
+    );
   },
 };
+
+/**
+ * One living caregiver per household: a second one in the file, or one beside the caregiver on
+ * record, is rejected. A row that makes the recorded caregiver a member (or records their death)
+ * frees the place for the rows after it.
+ */
+function checkCaregiver(
+  c: RowCheck,
+  ctx: Ctx,
+  householdId: number,
+  memberNo: number,
+  livingCaregiver: boolean,
+): void {
+  if (!livingCaregiver) {
+    if (ctx.storedCaregiverRefs.has(memberNo)) ctx.released.add(memberNo);
+    return;
+  }
+  const inFile = ctx.fileCaregivers.get(householdId);
+  const stored = ctx.storedCaregivers.get(householdId);
+  const other =
+    inFile !== undefined && inFile !== memberNo
+      ? inFile
+      : stored !== undefined && stored !== memberNo && !ctx.released.has(stored)
+        ? stored
+        : null;
+  if (other !== null) {
+    c.add(
+      'role',
+      'SECOND_CAREGIVER',
+      `the household already has caregiver MB${String(other).padStart(8, '0')}`,
+    );
+    return;
+  }
+  ctx.fileCaregivers.set(householdId, memberNo);
+}
+
+/**
+ * A Ghana Card PIN held by members of two or more households: one person cannot be in two
+ * households. Payroll withholds such households; import records them for review.
+ */
+async function recordSharedCards(db: Db, fileId: number): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO import_findings (import_file_id, kind, refs, detail)
+    SELECT ${fileId}, 'SHARED_GHANA_CARD',
+      array_agg(DISTINCT h.household_ref ORDER BY h.household_ref),
+      'one Ghana Card PIN is held by members ' ||
+        string_agg(m.member_ref, ', ' ORDER BY m.member_ref) || ' of ' ||
+        count(DISTINCT m.household_id) || ' households'
+    FROM members m JOIN households h ON h.id = m.household_id
+    WHERE m.ghana_card_pin IS NOT NULL
+    GROUP BY m.ghana_card_pin
+    HAVING count(DISTINCT m.household_id) > 1`);
+}

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/open.js';
+import type { UpsertCounts } from '../batch-sql.js';
 import type { RuleEnv } from '../types.js';
 import type { RowCheck } from '../validate.js';
 
 /**
  * The rules of one kind of file: its columns, the lookups its checks need (read once per
- * file), the check of one row, and the batched upsert of accepted rows.
+ * file), the check of one row, the batched upsert of accepted rows, and the checks across
+ * records that run once the whole file is written.
  */
 export interface KindRules<Ctx, Value> {
   required: readonly string[];
@@ -12,7 +14,10 @@ export interface KindRules<Ctx, Value> {
   prepare(db: Db, env: RuleEnv): Promise<Ctx>;
   /** Checks one row; the value is written only when the check recorded no problem. */
   check(c: RowCheck, ctx: Ctx): Value;
-  write(db: Db, values: Value[], fileId: number): Promise<void>;
+  /** Upserts a batch; rows equal to the stored record are left alone and not counted. */
+  write(db: Db, values: Value[], fileId: number): Promise<UpsertCounts>;
+  /** Records findings across all stored records in import_findings, in set-based SQL. */
+  afterLoad?(db: Db, fileId: number, env: RuleEnv): Promise<void>;
 }
 
 /** Digits of a reference such as HH0012345, as a number: a compact key for duplicate checks. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordset } from '../batch-sql.js';
+import { recordset, upsertCounted } from '../batch-sql.js';
 import { geography } from '../lookups.js';
 import { checkDuplicate, type KindRules } from './rule.js';
 
@@ -68,13 +68,19 @@ export const subprojectRules: KindRules<Ctx, SubprojectRow> = {
   },
 
   async write(db, values) {
-    await db.execute(sql`
+    return upsertCounted(
+      db,
+      sql`
       INSERT INTO lipw_subprojects (code, name, district_code, asset_type)
       SELECT code, name, district_code, asset_type
       FROM ${recordset(values, 'code text, name text, district_code text, asset_type text')}
       ON CONFLICT (code) DO UPDATE SET
         name = EXCLUDED.name,
         district_code = EXCLUDED.district_code,
-        asset_type = EXCLUDED.asset_type`);
+        asset_type = EXCLUDED.asset_type
+      WHERE (lipw_subprojects.name, lipw_subprojects.district_code, lipw_subprojects.asset_type)
+        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.district_code, EXCLUDED.asset_type)
+      RETURNING (xmax = 0) AS inserted`,
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordset } from '../batch-sql.js';
+import { recordset, upsertCounted } from '../batch-sql.js';
 import { idsByKey } from '../lookups.js';
 import { checkDuplicate, refNumber, type KindRules } from './rule.js';
 
@@ -64,6 +64,7 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
     const pin = c.ghanaCard('ghana_card_pin', c.required('ghana_card_pin'));
     const channel = c.channel('channel', c.required('channel'), ['ezwich', 'momo']);
     const account = c.account('account_number', channel, c.required('account_number'));
+    if (channel === 'momo') c.mobilePrefix(account, ref);
 
     return {
       worker_ref: ref!,
@@ -77,7 +78,9 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
   },
 
   async write(db, values) {
-    await db.execute(sql`
+    return upsertCounted(
+      db,
+      sql`
       INSERT INTO lipw_workers
         (worker_ref, subproject_id, household_ref, full_name, ghana_card_pin, channel,
          account_number)
@@ -94,6 +97,12 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
         full_name = EXCLUDED.full_name,
         ghana_card_pin = EXCLUDED.ghana_card_pin,
         channel = EXCLUDED.channel,
-        account_number = EXCLUDED.account_number`);
+        account_number = EXCLUDED.account_number
+      WHERE (lipw_workers.subproject_id, lipw_workers.household_ref, lipw_workers.full_name,
+          lipw_workers.ghana_card_pin, lipw_workers.channel, lipw_workers.account_number)
+        IS DISTINCT FROM (EXCLUDED.subproject_id, EXCLUDED.household_ref, EXCLUDED.full_name,
+            EXCLUDED.ghana_card_pin, EXCLUDED.channel, EXCLUDED.account_number)
+      RETURNING (xmax = 0) AS inserted`,
+    );
   },
 };

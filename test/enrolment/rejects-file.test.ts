@@ -1,0 +1,264 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/open.js';
+import { importFile } from '../../src/enrolment/index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { AS_OF, OFFICER, tempDir, writeCsv } from './helpers.js';
+
+let t: TestDatabase;
+let dir: string;
+
+const MEMBER_HEADER =
+  'member_ref,household_ref,full_name,sex,date_of_birth,ghana_card_pin,category,role';
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  dir = await tempDir();
+  const households = await writeCsv(
+    dir,
+    'household_ref,region_code,district_code,community,enrolled_on,status',
+    ['HH0000001,NR,NR-04,Kumbungu,2020-01-15,active'],
+  );
+  await importFile(t.db, { kind: 'households', path: households, loadedBy: OFFICER, asOf: AS_OF });
+});
+afterAll(async () => {
+  await t.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const load = (path: string, rejectsDir?: string) =>
+  importFile(t.db, { kind: 'members', path, loadedBy: OFFICER, asOf: AS_OF, rejectsDir });
+
+async function xlsx(path: string, table: string[][]): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet('members');
+  for (const r of table) sheet.addRow(r);
+  await wb.xlsx.writeFile(path);
+  return path;
+}
+
+async function sheetOf(path: string): Promise<ExcelJS.Worksheet> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path);
+  return wb.worksheets[0]!;
+}
+
+describe('the rejects file of a CSV import', () => {
+  it('holds the rejected rows as read, with every reason first, and loads once corrected', async () => {
+    const path = await writeCsv(dir, MEMBER_HEADER, [
+      'MB00000001,HH0000001,Ama Mensah,F,1980-05-01,GHA-123456789-0,none,caregiver',
+      'MB00000002,HH0000001,,F,1982-05-01,GHA-12345678-9,none,member',
+      'MB00000003,HH0000001,"Kofi, Jnr",M,1990-02-30,,none,member',
+    ]);
+    const rejectsDir = join(dir, 'rejects');
+    const r = await load(path, rejectsDir);
+    expect([r.accepted, r.rejected, r.rejectsFile]).toEqual([
+      1,
+      2,
+      join(rejectsDir, `${path.split('/').pop()!.replace('.csv', '')}.rejects.csv`),
+    ]);
+    const text = await readFile(r.rejectsFile!, 'utf8');
+    expect(text).toBe(
+      '\uFEFFreasons,' +
+        MEMBER_HEADER +
+        '\n' +
+        'MISSING_FIELD(full_name); INVALID_GHANA_CARD(ghana_card_pin),MB00000002,HH0000001,,F,1982-05-01,GHA-12345678-9,none,member\n' +
+        'INVALID_DATE(date_of_birth),MB00000003,HH0000001,"Kofi, Jnr",M,1990-02-30,,none,member\n',
+    );
+
+    const fixed = join(dir, 'members.fixed.csv');
+    await writeFile(
+      fixed,
+      text
+        .replace(',,F,1982', ',Abena Mensah,F,1982')
+        .replace('GHA-12345678-9', 'GHA-123456780-9')
+        .replace('1990-02-30', '1990-02-28'),
+    );
+    const again = await load(fixed, rejectsDir);
+    expect([again.accepted, again.rejected, again.rejectsFile]).toEqual([2, 0, null]);
+  });
+
+  it('keeps a value starting with = + - @ as plain text, in the database and the file', async () => {
+    const path = await writeCsv(dir, MEMBER_HEADER, [
+      'MB00000011,HH0000001,"=HYPERLINK(""x"")",F,1980-05-01,,none,member',
+      'MB00000012,HH0000001,@Ama,X,1980-05-01,,none,member',
+    ]);
+    const r = await load(path, join(dir, 'rejects'));
+    expect([r.accepted, r.rejected]).toEqual([1, 1]);
+    const [m] = await rows<{ full_name: string }>(
+      t.db,
+      sql`SELECT full_name FROM members WHERE member_ref = 'MB00000011'`,
+    );
+    expect(m!.full_name).toBe('=HYPERLINK("x")');
+    expect((await readFile(r.rejectsFile!, 'utf8')).split('\n')[1]).toBe(
+      'INVALID_SEX(sex),MB00000012,HH0000001,@Ama,X,1980-05-01,,none,member',
+    );
+  });
+
+  it('keeps the semicolon of a semicolon file and reuses the reasons column of a rejects file', async () => {
+    const path = await writeCsv(dir, `reasons;${MEMBER_HEADER.replaceAll(',', ';')}`, [
+      'OLD;MB00000021;HH0000001;Yaw Dery;M;1980-05-01;;none;boss',
+    ]);
+    const r = await load(path, join(dir, 'rejects'));
+    expect(r.rejected).toBe(1);
+    expect((await readFile(r.rejectsFile!, 'utf8')).split('\n').slice(0, 2)).toEqual([
+      `\uFEFFreasons;${MEMBER_HEADER.replaceAll(',', ';')}`,
+      'INVALID_ROLE(role);MB00000021;HH0000001;Yaw Dery;M;1980-05-01;;none;boss',
+    ]);
+  });
+
+  it('is written again for a file loaded before, from its quarantine', async () => {
+    const path = await writeCsv(dir, MEMBER_HEADER, [
+      'MB00000031,HH0000001,Esi Ofori,F,1980-05-01,,none,chief',
+    ]);
+    await load(path);
+    const again = await load(path, join(dir, 'later'));
+    expect(again.alreadyLoaded).toBe(true);
+    expect((await readFile(again.rejectsFile!, 'utf8')).split('\n')[1]).toBe(
+      'INVALID_ROLE(role),MB00000031,HH0000001,Esi Ofori,F,1980-05-01,,none,chief',
+    );
+  });
+
+  it('writes no file when no row is rejected or no folder is given', async () => {
+    const path = await writeCsv(dir, MEMBER_HEADER, [
+      'MB00000041,HH0000001,Efua Owusu,F,1980-05-01,,none,member',
+    ]);
+    expect((await load(path, join(dir, 'rejects'))).rejectsFile).toBeNull();
+    const bad = await writeCsv(dir, MEMBER_HEADER, [
+      'MB00000042,HH0000001,Efua,F,1980,,none,member',
+    ]);
+    expect((await load(bad)).rejectsFile).toBeNull();
+  });
+});
+
+describe('an XLSX import', () => {
+  it('reads the first worksheet by column name, numbering rows as the sheet does', async () => {
+    const path = await xlsx(join(dir, 'members.xlsx'), [
+      [
+        'Role',
+        'Member_Ref',
+        'Household_Ref',
+        'Full_Name',
+        'Sex',
+        'Date_Of_Birth',
+        'Ghana_Card_Pin',
+        'Category',
+        'Notes',
+      ],
+      ['member', 'MB00000051', 'HH0000001', 'Nyamekyɛ Ɔkyeame', 'F', '1980-05-01', '', 'none', 'x'],
+      [],
+      ['member', 'MB00000052', 'HH0000001', '=1+1', 'F', '1980-05-01', 'GHA-1', 'none', ''],
+      ['member', 'MB00000053', 'HH0000001', 'Ama', 'F', '1980-05-01', '', 'teacher', ''],
+    ]);
+    const rejectsDir = join(dir, 'rejects-xlsx');
+    const r = await load(path, rejectsDir);
+    expect([r.format, r.encoding, r.rowsTotal, r.accepted, r.rejected]).toEqual([
+      'xlsx',
+      null,
+      3,
+      1,
+      2,
+    ]);
+    expect(r.rejects.map((x) => [x.line, x.reason, x.field])).toEqual([
+      [4, 'INVALID_GHANA_CARD', 'ghana_card_pin'],
+      [5, 'INVALID_CATEGORY', 'category'],
+    ]);
+    const [m] = await rows<{ full_name: string }>(
+      t.db,
+      sql`SELECT full_name FROM members WHERE member_ref = 'MB00000051'`,
+    );
+    expect(m!.full_name).toBe('Nyamekyɛ Ɔkyeame');
+
+    expect(r.rejectsFile).toBe(join(rejectsDir, 'members.rejects.xlsx'));
+    const sheet = await sheetOf(r.rejectsFile!);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      'reasons',
+      'Role',
+      'Member_Ref',
+      'Household_Ref',
+      'Full_Name',
+      'Sex',
+      'Date_Of_Birth',
+      'Ghana_Card_Pin',
+      'Category',
+      'Notes',
+    ]);
+    expect(sheet.getCell('A2').value).toBe('INVALID_GHANA_CARD(ghana_card_pin)');
+    expect([sheet.getCell('E2').value, sheet.getCell('E2').type]).toEqual([
+      '=1+1',
+      ExcelJS.ValueType.String,
+    ]);
+    expect(sheet.getCell('A3').value).toBe('INVALID_CATEGORY(category)');
+
+    sheet.getCell('H2').value = 'GHA-123456789-1';
+    sheet.getCell('I3').value = 'ovc';
+    sheet.getCell('G3').value = '2015-01-01';
+    const fixed = join(dir, 'members-fixed.xlsx');
+    await sheet.workbook.xlsx.writeFile(fixed);
+    const again = await load(fixed, rejectsDir);
+    expect([again.accepted, again.rejected]).toEqual([2, 0]);
+  });
+
+  it('reads numbers and dates typed into cells as text', async () => {
+    const path = await xlsx(join(dir, 'typed.xlsx'), [
+      [
+        'member_ref',
+        'household_ref',
+        'full_name',
+        'sex',
+        'date_of_birth',
+        'ghana_card_pin',
+        'category',
+        'role',
+      ],
+      [
+        'MB00000061',
+        'HH0000001',
+        'Kojo Badu',
+        'M',
+        new Date(Date.UTC(1975, 2, 9)) as never,
+        '',
+        'none',
+        'member',
+      ],
+    ]);
+    const r = await load(path);
+    expect([r.accepted, r.rejected]).toEqual([1, 0]);
+    const [m] = await rows<{ born: string }>(
+      t.db,
+      sql`SELECT date_of_birth::text AS born FROM members WHERE member_ref = 'MB00000061'`,
+    );
+    expect(m!.born).toBe('1975-03-09');
+  });
+
+  it('reads only the first worksheet of a workbook', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('members').addRows([
+      [
+        'member_ref',
+        'household_ref',
+        'full_name',
+        'sex',
+        'date_of_birth',
+        'ghana_card_pin',
+        'category',
+        'role',
+      ],
+      ['MB00000071', 'HH0000001', 'Adwoa Sarpong', 'F', '1981-01-01', '', 'none', 'member'],
+    ]);
+    wb.addWorksheet('notes').addRows([['anything'], ['else']]);
+    const path = join(dir, 'two-sheets.xlsx');
+    await wb.xlsx.writeFile(path);
+    const r = await load(path);
+    expect([r.rowsTotal, r.accepted, r.rejected]).toEqual([1, 1, 0]);
+  });
+
+  it('refuses a workbook whose first sheet is empty as BAD_INPUT_FILE', async () => {
+    const path = await xlsx(join(dir, 'empty.xlsx'), []);
+    await expect(load(path)).rejects.toMatchObject({ code: 'BAD_INPUT_FILE' });
+  });
+});
