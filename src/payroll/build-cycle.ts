@@ -60,8 +60,11 @@ export async function claimCycle(
         status: existing.status,
       });
     }
+    await tx.execute(sql`DELETE FROM payroll_line_items WHERE payroll_line_id IN
+      (SELECT id FROM payroll_lines WHERE cycle_id = ${existing.id})`);
     await tx.execute(sql`DELETE FROM payroll_lines WHERE cycle_id = ${existing.id}`);
     await tx.execute(sql`DELETE FROM cycle_exclusions WHERE cycle_id = ${existing.id}`);
+    await tx.execute(sql`DELETE FROM cycle_flags WHERE cycle_id = ${existing.id}`);
     await tx.execute(sql`
       UPDATE cycles SET status = 'built', built_by = ${s.builtBy}, built_at = now(),
         line_count = 0, total_amount = 0, approved_by = NULL, approved_at = NULL,
@@ -116,13 +119,19 @@ export async function finishBuild(
     );
   }
 
-  const [totals] = await rows<{ line_count: number; total_amount: string }>(
+  const [totals] = await rows<{ line_count: number; total_amount: string; arrears: string }>(
     tx,
     sql`UPDATE cycles c SET line_count = s.n, total_amount = s.total
-        FROM (SELECT count(*)::int AS n, coalesce(sum(amount), 0) AS total
+        FROM (SELECT count(*)::int AS n, coalesce(sum(amount), 0) AS total,
+                coalesce(sum(arrears_amount), 0)::text AS arrears
               FROM payroll_lines WHERE cycle_id = ${cycleId}) s
         WHERE c.id = ${cycleId}
-        RETURNING c.line_count, c.total_amount::text AS total_amount`,
+        RETURNING c.line_count, c.total_amount::text AS total_amount, s.arrears`,
+  );
+  const flagRows = await rows<{ flag_code: string; n: number }>(
+    tx,
+    sql`SELECT flag_code, count(*)::int AS n FROM cycle_flags WHERE cycle_id = ${cycleId}
+        GROUP BY flag_code ORDER BY flag_code`,
   );
 
   const reasons = await rows<{ kind: string; reason_code: string; n: number; held: string }>(
@@ -151,8 +160,10 @@ export async function finishBuild(
     periodKey,
     lines: totals?.line_count ?? 0,
     total: money(totals?.total_amount ?? '0'),
+    arrears: money(totals?.arrears ?? '0'),
     excluded,
     withheld,
     byReason,
+    flags: Object.fromEntries(flagRows.map((f) => [f.flag_code, f.n])),
   };
 }

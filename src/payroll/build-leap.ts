@@ -7,73 +7,148 @@ import { toAmountString } from '../money.js';
 import { leapCyclePeriod } from '../reference/leap-cycles.js';
 import { requireBuilder } from './authorise.js';
 import { claimCycle, finishBuild, lockProgramme, tuneForBuild } from './build-cycle.js';
-import { leapEvaluation } from './leap-rules.js';
+import { leapDueItems } from './leap-items.js';
+import { cycleArray, leapEvaluation, scheduleFor, tierAmount } from './leap-rules.js';
 import type { BuildResult } from './types.js';
 
 const log = logger('payroll');
 
+/** The cycles of a LEAP run: one cycle, a cycle with the one paid jointly with it, or a list. */
+export type LeapRunCycles =
+  | { cycleNumber: number; jointWith?: number; cycleNumbers?: undefined }
+  | { cycleNumbers: number[]; cycleNumber?: undefined; jointWith?: undefined };
+
+/** A LEAP build: one cycle, or a joint cycle paying consecutive cycles in one run (94/95). */
+export type LeapBuildParams = LeapRunCycles & {
+  builtBy: string;
+  /** Withhold for review after this many LEAP cycles in a row with a failed payment (3). */
+  nonCollectionCycles?: number;
+  /** Flag households not reassessed for longer than this many years (4). */
+  reassessmentYears?: number;
+};
+
+/** At most a year of cycles in one joint run. */
+const MAX_JOINT = 6;
+
+/** The run's cycle numbers, ascending; refuses gaps, repeats and non-numbers. */
+export function runCycles(p: LeapRunCycles): number[] {
+  const given =
+    p.cycleNumbers ?? (p.jointWith === undefined ? [p.cycleNumber] : [p.cycleNumber, p.jointWith]);
+  const cycles = [...given].sort((a, b) => a - b);
+  const consecutive = cycles.every((c, i) => i === 0 || c === cycles[i - 1]! + 1);
+  if (
+    cycles.length === 0 ||
+    cycles.length > MAX_JOINT ||
+    !cycles.every((c) => Number.isInteger(c) && c >= 1) ||
+    !consecutive
+  ) {
+    throw new SikaError('USAGE', 'a LEAP run pays one cycle or up to six consecutive cycles', {
+      cycles: given,
+    });
+  }
+  return cycles;
+}
+
+function positiveInt(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new SikaError('USAGE', `${name} must be at least 1`);
+  return v;
+}
+
 /**
- * Builds LEAP cycle N: one payroll line per paid household, and a cycle_exclusions row for every
- * household excluded or withheld. Set-based, in one transaction, so a national cycle builds in
- * one pass without holding it in memory. A rejected (draft) cycle is rebuilt in place.
+ * Builds LEAP cycle N, or a joint cycle (period key "94/95"): one payroll line per paid
+ * household, itemised per cycle (grant, released holds, payments made again, top-ups), and a
+ * cycle_exclusions row for every household excluded or withheld. Set-based, in one transaction,
+ * so a national cycle builds without holding it in memory. A rejected (draft) cycle is rebuilt
+ * in place; a cycle overlapping any other LEAP cycle is refused, so no cycle is paid twice.
  */
-export async function buildLeapCycle(
-  db: Db,
-  p: { cycleNumber: number; builtBy: string },
-): Promise<BuildResult> {
+export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildResult> {
   const started = Date.now();
-  const period = leapCyclePeriod(p.cycleNumber);
-  const periodKey = String(p.cycleNumber);
+  const cycles = runCycles(p);
+  const first = cycles[0]!;
+  const periodKey = cycles.join('/');
+  const refKey = cycles.join('-');
+  const period = { start: leapCyclePeriod(first).start, end: leapCyclePeriod(cycles.at(-1)!).end };
+  const nonCollectionCycles = positiveInt(p.nonCollectionCycles, 3, 'nonCollectionCycles');
+  const reassessmentYears = positiveInt(p.reassessmentYears, 4, 'reassessmentYears');
   await requireBuilder(db, p.builtBy);
 
   const result = await db.transaction(async (tx) => {
-    const [schedule] = await rows<{ id: number }>(
+    const [unscheduled] = await rows<{ cycle: number }>(
       tx,
-      sql`SELECT id FROM grant_schedules WHERE effective_from_cycle <= ${p.cycleNumber} LIMIT 1`,
+      sql`SELECT cv AS cycle FROM unnest(${cycleArray(cycles)}) cv
+          WHERE NOT EXISTS ${scheduleFor(sql`cv`)} ORDER BY cv LIMIT 1`,
     );
-    if (!schedule) {
+    if (unscheduled) {
       throw new SikaError('USAGE', 'no grant schedule is in force for this cycle', {
-        cycleNumber: p.cycleNumber,
+        cycleNumber: unscheduled.cycle,
       });
     }
 
     await lockProgramme(tx, 'LEAP');
     await tuneForBuild(tx);
+    await refuseOverlap(tx, cycles, periodKey);
     const { cycleId, rebuilt } = await claimCycle(tx, {
       programme: 'LEAP',
-      cycleNumber: p.cycleNumber,
+      cycleNumber: first,
       periodKey,
       periodStart: period.start,
       periodEnd: period.end,
       builtBy: p.builtBy,
     });
 
-    // Exclusions and lines come from the same evaluation in one statement, so every household
-    // lands in exactly one of the two.
+    // Exclusions, flags, lines and items come from the same evaluation in one statement, so
+    // every household lands in exactly one of lines and exclusions, and every line's amount is
+    // the sum of its items.
+    const evaluation = leapEvaluation({
+      cycles,
+      periodStart: period.start,
+      nonCollectionCycles,
+      reassessmentYears,
+    });
     await tx.execute(sql`
-      WITH ${leapEvaluation({ cycleNumber: p.cycleNumber, periodStart: period.start })},
+      WITH ${evaluation}, ${leapDueItems({ firstCycle: first })},
       excluded AS (
-        INSERT INTO cycle_exclusions
-          (cycle_id, beneficiary_ref, household_id, kind, reason_code, amount_held, detail)
-        SELECT ${cycleId}, household_ref, household_id, reason_kind, reason_code,
-          CASE WHEN reason_kind = 'withheld' THEN grant_amount ELSE 0 END, detail
-        FROM evaluated WHERE reason_code IS NOT NULL
+        INSERT INTO cycle_exclusions (cycle_id, beneficiary_ref, household_id, kind,
+          reason_code, amount_held, detail, held_by_cycle)
+        SELECT ${cycleId}, e.household_ref, e.household_id, e.reason_kind, e.reason_code,
+          CASE WHEN e.reason_kind = 'withheld' THEN e.grant_amount ELSE 0 END, e.detail,
+          CASE WHEN e.reason_kind = 'withheld' THEN
+            (SELECT jsonb_object_agg(r.for_cycle::text, (${tierAmount('r', sql`e.eligible`)})::text)
+             FROM rates r) END
+        FROM evaluated e WHERE e.reason_code IS NOT NULL
         RETURNING 1
+      ),
+      flagged AS (
+        INSERT INTO cycle_flags (cycle_id, beneficiary_ref, household_id, flag_code, detail)
+        SELECT ${cycleId}, household_ref, household_id, 'REASSESSMENT_OVERDUE',
+          'last assessed ' || assessed_on::text
+        FROM evaluated WHERE reason_code IS NULL AND reassessment_overdue
+        RETURNING 1
+      ),
+      lines AS (
+        INSERT INTO payroll_lines
+          (cycle_id, line_no, programme, period_key, beneficiary_ref, household_id,
+           recipient_name, recipient_pin, region_code, district_code, channel, account_number,
+           bank_sort_code, eligible_members, base_amount, arrears_amount, amount, end_to_end_id,
+           status)
+        SELECT ${cycleId},
+          row_number() OVER (ORDER BY e.region_code COLLATE "C", e.district_code COLLATE "C",
+                                      e.household_ref COLLATE "C"),
+          'LEAP', ${periodKey}, e.household_ref, e.household_id,
+          e.recipient_name, e.recipient_pin, e.region_code, e.district_code, e.channel,
+          e.account_number, e.bank_sort_code, e.eligible, t.base_amount, t.arrears_amount,
+          t.base_amount + t.arrears_amount,
+          'LEAP-' || ${refKey}::text || '-' || e.household_ref,
+          'pending'
+        FROM evaluated e JOIN due_totals t ON t.household_id = e.household_id
+        WHERE e.reason_code IS NULL
+        RETURNING id, household_id
       )
-      INSERT INTO payroll_lines
-        (cycle_id, line_no, programme, period_key, beneficiary_ref, household_id,
-         recipient_name, recipient_pin, region_code, district_code, channel, account_number,
-         bank_sort_code, eligible_members, base_amount, arrears_amount, amount, end_to_end_id,
-         status)
-      SELECT ${cycleId},
-        row_number() OVER (ORDER BY region_code COLLATE "C", district_code COLLATE "C",
-                                    household_ref COLLATE "C"),
-        'LEAP', ${periodKey}, household_ref, household_id,
-        recipient_name, recipient_pin, region_code, district_code, channel, account_number,
-        bank_sort_code, eligible, grant_amount, 0, grant_amount,
-        'LEAP-' || ${periodKey}::text || '-' || household_ref,
-        'pending'
-      FROM evaluated WHERE reason_code IS NULL`);
+      INSERT INTO payroll_line_items
+        (payroll_line_id, beneficiary_ref, kind, for_cycle, amount, replaces_line_id)
+      SELECT l.id, d.household_ref, d.kind, d.for_cycle, d.amount, d.replaces_line_id
+      FROM due d JOIN lines l ON l.household_id = d.household_id`);
 
     const built = await finishBuild(tx, cycleId, 'LEAP', periodKey);
     await appendAudit(tx, {
@@ -89,6 +164,7 @@ export async function buildLeapCycle(
         total: toAmountString(built.total),
         excluded: String(built.excluded),
         withheld: String(built.withheld),
+        ...(built.arrears.isZero() ? {} : { arrears: toAmountString(built.arrears) }),
       },
     });
     return built;
@@ -106,4 +182,28 @@ export async function buildLeapCycle(
     'leap cycle built',
   );
   return result;
+}
+
+/**
+ * Refuses a run that pays a cycle another LEAP cycle (built, approved or rejected) already
+ * covers, e.g. cycle 95 alone after the joint cycle 94/95. The same period key is left to
+ * claimCycle, which rebuilds a rejected cycle in place.
+ */
+async function refuseOverlap(tx: Db, cycles: number[], periodKey: string): Promise<void> {
+  // Limitation: a rejected (draft) cycle still blocks its cycles, so a rejected joint cycle
+  // 94/95 can only be rebuilt as 94/95, not as 94 and 95 apart.
+  const [other] = await rows<{ id: number; period_key: string; status: string }>(
+    tx,
+    sql`SELECT id, period_key, status FROM cycles
+        WHERE programme = 'LEAP' AND period_key <> ${periodKey}
+          AND string_to_array(period_key, '/')::int[] && ${cycleArray(cycles)}
+        ORDER BY id LIMIT 1`,
+  );
+  if (other) {
+    throw new SikaError('CYCLE_EXISTS', 'another LEAP cycle already pays one of these cycles', {
+      cycleId: other.id,
+      periodKey: other.period_key,
+      status: other.status,
+    });
+  }
 }

@@ -6,6 +6,7 @@ import { logger } from '../logger.js';
 import { toAmountString } from '../money.js';
 import { requireBuilder } from './authorise.js';
 import { claimCycle, finishBuild, lockProgramme, tuneForBuild } from './build-cycle.js';
+import { defaultSeasonStart, lipwEvaluation } from './lipw-rules.js';
 import type { BuildResult } from './types.js';
 
 const log = logger('payroll');
@@ -18,22 +19,44 @@ function validDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
 }
 
+export interface LipwBuildParams {
+  periodStart: string;
+  periodEnd: string;
+  builtBy: string;
+  /** Days a worker may be paid for in one season (90). */
+  maxDaysPerSeason?: number;
+  /** First day of the season; by default the 1 October on or before periodStart. */
+  seasonStart?: string;
+}
+
+/** Days a worker may be paid for in a season unless the build says otherwise. */
+export const DEFAULT_MAX_DAYS_PER_SEASON = 90;
+
 /**
  * Builds the LIPW payroll for one pay period: one line per worker with attendance in it, paying
- * each day attended at the daily rate in force on that day. Attendance outside the period is not
- * paid. The line's daily_rate is the rate of the worker's last day in the period; amount is the
- * exact sum over the days, so a period spanning a rate change pays each day at its own rate.
+ * each day attended at the daily rate in force on that day. Attendance outside the period or
+ * after the worker's exit is not paid, nor days over the season's cap; a second worker of a
+ * household in the same season is withheld. The line's daily_rate is the rate of the worker's
+ * last day paid; amount is the exact sum over the days, so a period spanning a rate change pays
+ * each day at its own rate.
  */
-export async function buildLipwPayroll(
-  db: Db,
-  p: { periodStart: string; periodEnd: string; builtBy: string },
-): Promise<BuildResult> {
+export async function buildLipwPayroll(db: Db, p: LipwBuildParams): Promise<BuildResult> {
   const started = Date.now();
   if (!validDate(p.periodStart) || !validDate(p.periodEnd) || p.periodStart > p.periodEnd) {
     throw new SikaError('USAGE', 'a pay period needs two ISO dates, the first not after the last', {
       periodStart: p.periodStart,
       periodEnd: p.periodEnd,
     });
+  }
+  const seasonStart = p.seasonStart ?? defaultSeasonStart(p.periodStart);
+  const maxDaysPerSeason = p.maxDaysPerSeason ?? DEFAULT_MAX_DAYS_PER_SEASON;
+  if (!validDate(seasonStart) || seasonStart > p.periodStart) {
+    throw new SikaError('USAGE', 'the season must start on or before the pay period', {
+      seasonStart,
+    });
+  }
+  if (!Number.isInteger(maxDaysPerSeason) || maxDaysPerSeason < 1) {
+    throw new SikaError('USAGE', 'maxDaysPerSeason must be at least 1');
   }
   const periodKey = `${p.periodStart}..${p.periodEnd}`;
   const refDay = p.periodStart.replaceAll('-', '');
@@ -82,22 +105,28 @@ export async function buildLipwPayroll(
     });
 
     await tx.execute(sql`
-      WITH rates AS (
-        SELECT effective_from,
-          lead(effective_from) OVER (ORDER BY effective_from) AS until, daily_rate
-        FROM wage_rates
+      WITH ${lipwEvaluation({ cycleId, periodStart: p.periodStart, periodEnd: p.periodEnd, seasonStart, maxDaysPerSeason })},
+      exited AS (
+        INSERT INTO cycle_exclusions (cycle_id, beneficiary_ref, kind, reason_code, detail)
+        SELECT ${cycleId}, w.worker_ref, 'excluded', 'AFTER_EXIT',
+          x.days || ' day(s) after exit on ' || w.exited_on::text
+        FROM after_exit x JOIN lipw_workers w ON w.id = x.worker_id
+        RETURNING 1
       ),
-      days AS (
-        SELECT a.worker_id, a.work_date, r.daily_rate
-        FROM lipw_attendance a
-        JOIN rates r ON a.work_date >= r.effective_from
-          AND (r.until IS NULL OR a.work_date < r.until)
-        WHERE a.work_date BETWEEN ${p.periodStart}::date AND ${p.periodEnd}::date
+      capped AS (
+        INSERT INTO cycle_exclusions (cycle_id, beneficiary_ref, kind, reason_code, detail)
+        SELECT ${cycleId}, w.worker_ref, 'excluded', 'SEASON_DAYS_CAP',
+          x.days || ' day(s) over the cap of ' || ${maxDaysPerSeason}::int || ' a season'
+        FROM over_cap x JOIN lipw_workers w ON w.id = x.worker_id
+        RETURNING 1
       ),
-      per_worker AS (
-        SELECT worker_id, count(*)::int AS days_worked, sum(daily_rate) AS amount,
-          (array_agg(daily_rate ORDER BY work_date DESC))[1] AS last_rate
-        FROM days GROUP BY worker_id
+      second_worker AS (
+        INSERT INTO cycle_exclusions
+          (cycle_id, beneficiary_ref, kind, reason_code, amount_held, detail)
+        SELECT ${cycleId}, worker_ref, 'withheld', 'ONE_WORKER_PER_HOUSEHOLD', amount,
+          'household paid through ' || household_worker
+        FROM decided WHERE worker_ref <> household_worker
+        RETURNING 1
       )
       -- A line belongs to the worker's registered sub-project, even for days logged at another.
       INSERT INTO payroll_lines
@@ -111,10 +140,11 @@ export async function buildLipwPayroll(
         pw.days_worked, pw.last_rate, pw.amount, 0, pw.amount,
         'LIPW-' || ${refDay}::text || '-' || w.worker_ref,
         'pending'
-      FROM per_worker pw
+      FROM decided pw
       JOIN lipw_workers w ON w.id = pw.worker_id
       JOIN lipw_subprojects sp ON sp.id = w.subproject_id
-      JOIN districts d ON d.code = sp.district_code`);
+      JOIN districts d ON d.code = sp.district_code
+      WHERE pw.worker_ref = pw.household_worker`);
 
     const built = await finishBuild(tx, cycleId, 'LIPW', periodKey);
     await appendAudit(tx, {

@@ -15,9 +15,15 @@ interface SealLine {
   channel: string;
   account_number: string;
   amount: string;
+  /** The line's items, canonical and in a fixed order ("grant:94:304.00|..."); null if none. */
+  items?: string | null;
 }
 
-/** One line in its canonical form: the fields a payment depends on, amount to two decimals. */
+/**
+ * One line in its canonical form: the fields a payment depends on, amount to two decimals, then
+ * its items (kind, cycle, amount and the reference of the line paid again). A line without items
+ * keeps the form it had before lines were itemised, so older seals still verify.
+ */
 export function canonicalLine(l: SealLine): string {
   const fields = [
     l.line_no,
@@ -28,6 +34,7 @@ export function canonicalLine(l: SealLine): string {
     l.account_number,
     money(l.amount).toFixed(2),
   ];
+  if (l.items) fields.push(l.items);
   return `${fields.join('|')}\n`;
 }
 
@@ -47,11 +54,17 @@ export async function digestLines(db: Db, cycleId: number): Promise<SealDigest> 
   for (;;) {
     const batch = await rows<SealLine>(
       db,
-      sql`SELECT line_no, beneficiary_ref, end_to_end_id, recipient_name, channel,
-            account_number, amount::text AS amount
-          FROM payroll_lines
-          WHERE cycle_id = ${cycleId} AND line_no > ${lastLineNo}
-          ORDER BY line_no LIMIT ${SEAL_BATCH}`,
+      sql`SELECT l.line_no, l.beneficiary_ref, l.end_to_end_id, l.recipient_name, l.channel,
+            l.account_number, l.amount::text AS amount,
+            (SELECT string_agg(i.kind || ':' || i.for_cycle || ':' || i.amount::text
+                               || coalesce(':' || r.end_to_end_id, ''), '|'
+                               ORDER BY i.for_cycle, i.kind COLLATE "C",
+                                 r.end_to_end_id COLLATE "C", i.amount)
+             FROM payroll_line_items i LEFT JOIN payroll_lines r ON r.id = i.replaces_line_id
+             WHERE i.payroll_line_id = l.id) AS items
+          FROM payroll_lines l
+          WHERE l.cycle_id = ${cycleId} AND l.line_no > ${lastLineNo}
+          ORDER BY l.line_no LIMIT ${SEAL_BATCH}`,
     );
     for (const line of batch) {
       hash.update(canonicalLine(line), 'utf8');

@@ -13,12 +13,16 @@ export interface BuildResult {
   periodKey: string;
   lines: number;
   total: Money;
+  /** Of the total, what the lines pay beyond this run's grants (released holds, repayments, top-ups). */
+  arrears: Money;
   /** Rows of kind 'excluded' in cycle_exclusions. */
   excluded: number;
   /** Rows of kind 'withheld' in cycle_exclusions. */
   withheld: number;
   /** Per reason code: beneficiaries and the amount held back (zero for exclusions). */
   byReason: Record<string, { households: number; amount: Money }>;
+  /** Per flag code (cycle_flags): beneficiaries paid but flagged, e.g. REASSESSMENT_OVERDUE. */
+  flags: Record<string, number>;
 }
 
 /** Lines and amount of one group, the amount as a two-decimal string. */

@@ -3,7 +3,15 @@
  * grant_schedules table; the table, not this list, is what payroll reads, so an administrator
  * can add a schedule without a release.
  */
-export const GRANT_SCHEDULES = [
+export interface GrantScheduleSeed {
+  effectiveFromCycle: number;
+  label: string;
+  tiers: readonly [string, string, string, string];
+  /** An earlier cycle this schedule also covers: paying it later adds the difference as a top-up. */
+  appliesRetroactivelyToCycle?: number;
+}
+
+export const GRANT_SCHEDULES: readonly GrantScheduleSeed[] = [
   { effectiveFromCycle: 39, label: 'Sep 2015', tiers: ['64.00', '76.00', '88.00', '106.00'] },
   {
     effectiveFromCycle: 83,
@@ -20,7 +28,7 @@ export const GRANT_SCHEDULES = [
     label: 'cycle 97 (2025, +25%)',
     tiers: ['320.00', '380.00', '440.00', '530.00'],
   },
-] as const;
+];
 
 /**
  * LIPW daily wage rates, effective-dated. The programme's own rate is not published; these follow

@@ -23,6 +23,7 @@ export async function seedReferenceData(db: Db): Promise<void> {
         tier2: s.tiers[1],
         tier3: s.tiers[2],
         tier4: s.tiers[3],
+        appliesRetroactivelyToCycle: s.appliesRetroactivelyToCycle ?? null,
       })),
     )
     .onConflictDoNothing();

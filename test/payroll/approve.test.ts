@@ -106,11 +106,11 @@ describe('approval seals the cycle', () => {
     firstSeal = await computeSeal(t.db, cycleId);
   });
 
-  it('hashes the canonical lines in line order', () => {
+  it('hashes the canonical lines in line order, each with its items', () => {
     const canonical =
-      '1|HH0000001|LEAP-106-HH0000001|Ama Ɛsi|ezwich|9000000001|320.00\n' +
-      '2|HH0000002|LEAP-106-HH0000002|Yaw Mensah|momo|0241111111|380.00\n' +
-      '3|HH0000003|LEAP-106-HH0000003|Adjoa Ŋmɛ|ezwich|9000000003|530.00\n';
+      '1|HH0000001|LEAP-106-HH0000001|Ama Ɛsi|ezwich|9000000001|320.00|grant:106:320.00\n' +
+      '2|HH0000002|LEAP-106-HH0000002|Yaw Mensah|momo|0241111111|380.00|grant:106:380.00\n' +
+      '3|HH0000003|LEAP-106-HH0000003|Adjoa Ŋmɛ|ezwich|9000000003|530.00|grant:106:530.00\n';
     expect(firstSeal).toBe(createHash('sha256').update(canonical, 'utf8').digest('hex'));
   });
 
@@ -188,9 +188,10 @@ describe('approval seals the cycle', () => {
         t.db.execute(sql`UPDATE payroll_lines SET amount = amount + 1 WHERE cycle_id = ${cycleId}`),
       ),
     ).toMatch(/^P0001 .*sealed cycle/);
+    // The items' foreign key or the seal guard, whichever fires first: either refuses.
     expect(
       await refusal(t.db.execute(sql`DELETE FROM payroll_lines WHERE cycle_id = ${cycleId}`)),
-    ).toMatch(/^P0001 .*sealed cycle/);
+    ).toMatch(/^(P0001 .*sealed cycle|23503 )/);
 
     await t.db.execute(
       sql`UPDATE payroll_lines SET status = 'paid' WHERE cycle_id = ${cycleId} AND line_no = 1`,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../src/db/open.js';
+import { rows, type Db } from '../../src/db/open.js';
+import { approveCycle } from '../../src/payroll/approve.js';
 import {
   enrolments,
   households,
@@ -31,6 +32,7 @@ export interface HouseholdSpec {
   members?: MemberSpec[];
   /** null: no instrument at all. */
   instrument?: { channel?: string; account?: string; sortCode?: string; verified?: boolean } | null;
+  lastAssessedOn?: string | null;
 }
 
 let memberSeq = 0;
@@ -49,6 +51,7 @@ export async function addHousehold(db: Db, h: HouseholdSpec): Promise<number> {
       districtCode: district,
       community: 'Test community',
       enrolledOn: '2020-01-15',
+      lastAssessedOn: h.lastAssessedOn ?? null,
     })
     .returning({ id: households.id });
   const householdId = row!.id;
@@ -105,7 +108,15 @@ export async function addSubproject(db: Db, code: string, district: string): Pro
 
 export async function addWorker(
   db: Db,
-  w: { ref: string; subprojectId: number; channel?: string; account?: string; days?: string[] },
+  w: {
+    ref: string;
+    subprojectId: number;
+    channel?: string;
+    account?: string;
+    days?: string[];
+    household?: string;
+    exitedOn?: string;
+  },
 ): Promise<number> {
   const n = Number(w.ref.slice(2));
   const [row] = await db
@@ -113,11 +124,12 @@ export async function addWorker(
     .values({
       workerRef: w.ref,
       subprojectId: w.subprojectId,
-      householdRef: `HH${w.ref.slice(2)}`,
+      householdRef: w.household ?? `HH${w.ref.slice(2)}`,
       fullName: `Worker ${w.ref}`,
       ghanaCardPin: pin(500_000_000 + n),
       channel: w.channel ?? 'ezwich',
       accountNumber: w.account ?? `77${w.ref.slice(2)}`,
+      exitedOn: w.exitedOn ?? null,
     })
     .returning({ id: lipwWorkers.id });
   const workerId = row!.id;
@@ -145,6 +157,44 @@ export function daysBetween(first: string, last: string): string[] {
  */
 export async function resetData(db: Db): Promise<void> {
   await db.execute(sql`TRUNCATE line_status_events, settlement_records, exceptions, submissions,
-    cycle_exclusions, payroll_lines, cycles, lipw_attendance, lipw_workers, lipw_subprojects,
+    cycle_exclusions, cycle_flags, payroll_line_items, payroll_lines, cycles, lipw_attendance, lipw_workers, lipw_subprojects,
     payment_instruments, members, enrolments, households RESTART IDENTITY CASCADE`);
+  await db.execute(sql`UPDATE grant_schedules SET applies_retroactively_to_cycle = NULL`);
+}
+
+/**
+ * Approves a built cycle as the demo approver, then settles its lines as reconciliation would:
+ * every line paid, except the beneficiaries given with their own status and reason code.
+ */
+export async function approveAndSettle(
+  db: Db,
+  cycleId: number,
+  outcomes: Record<string, { status: 'failed' | 'returned' | 'pending'; reason?: string }> = {},
+): Promise<void> {
+  await approveCycle(db, { cycleId, approver: 'kwame.boateng' });
+  await db.execute(sql`UPDATE payroll_lines SET status = 'paid' WHERE cycle_id = ${cycleId}`);
+  for (const [ref, o] of Object.entries(outcomes)) {
+    await db.execute(sql`UPDATE payroll_lines SET status = ${o.status},
+      status_reason = ${o.reason ?? null}
+      WHERE cycle_id = ${cycleId} AND beneficiary_ref = ${ref}`);
+  }
+}
+
+/** Lines whose amount is not the sum of their items, or whose base is not their grants. */
+export async function unbalancedLines(db: Db): Promise<string[]> {
+  const bad = await rows<{ end_to_end_id: string }>(
+    db,
+    sql`SELECT l.end_to_end_id FROM payroll_lines l
+        JOIN payroll_line_items i ON i.payroll_line_id = l.id
+        WHERE l.programme = 'LEAP'
+        GROUP BY l.id
+        HAVING l.amount <> sum(i.amount)
+          OR l.base_amount <> coalesce(sum(i.amount) FILTER (WHERE i.kind = 'grant'), 0)
+          OR l.arrears_amount <> coalesce(sum(i.amount) FILTER (WHERE i.kind <> 'grant'), 0)
+        UNION ALL
+        SELECT l.end_to_end_id FROM payroll_lines l
+        WHERE l.programme = 'LEAP'
+          AND NOT EXISTS (SELECT 1 FROM payroll_line_items i WHERE i.payroll_line_id = l.id)`,
+  );
+  return bad.map((b) => b.end_to_end_id);
 }
