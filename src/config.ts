@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SikaError } from './errors.js';
 
 /** All settings, read once from the environment. Nothing else reads process.env. */
 const ConfigSchema = z.object({
@@ -14,12 +15,17 @@ const ConfigSchema = z.object({
   debtorAgentBic: z.string().default('BAGHGHAC'),
   /** e-zwich card number rule: the format is not published, so it is configuration. */
   ezwichPattern: z.string().default('^\\d{10}$'),
+  /** HMAC-SHA256 key that signs each payment file's manifest; unsigned manifests without it. */
+  manifestKey: z.string().min(16).optional(),
+  /** GhIPSS REST endpoint and bearer token, for `sika submit --transport http`. */
+  ghipssUrl: z.string().url().optional(),
+  ghipssToken: z.string().optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return ConfigSchema.parse({
+  const parsed = ConfigSchema.safeParse({
     databaseUrl: env.DATABASE_URL || undefined,
     dbDir: env.SIKA_DB_DIR || undefined,
     outDir: env.SIKA_OUT_DIR || undefined,
@@ -30,5 +36,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     debtorAccount: env.SIKA_DEBTOR_ACCOUNT || undefined,
     debtorAgentBic: env.SIKA_DEBTOR_BIC || undefined,
     ezwichPattern: env.SIKA_EZWICH_PATTERN || undefined,
+    manifestKey: env.SIKA_MANIFEST_KEY || undefined,
+    ghipssUrl: env.SIKA_GHIPSS_URL || undefined,
+    ghipssToken: env.SIKA_GHIPSS_TOKEN || undefined,
   });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${ENV_NAMES[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`,
+    );
+    throw new SikaError('CONFIG_INVALID', `bad setting: ${problems.join('; ')}`);
+  }
+  return parsed.data;
 }
+
+/** The environment variable behind each setting, to name it in an error. */
+const ENV_NAMES: Record<string, string> = {
+  databaseUrl: 'DATABASE_URL',
+  dbDir: 'SIKA_DB_DIR',
+  outDir: 'SIKA_OUT_DIR',
+  dataDir: 'SIKA_DATA_DIR',
+  logLevel: 'LOG_LEVEL',
+  logFile: 'SIKA_LOG_FILE',
+  debtorName: 'SIKA_DEBTOR_NAME',
+  debtorAccount: 'SIKA_DEBTOR_ACCOUNT',
+  debtorAgentBic: 'SIKA_DEBTOR_BIC',
+  ezwichPattern: 'SIKA_EZWICH_PATTERN',
+  manifestKey: 'SIKA_MANIFEST_KEY',
+  ghipssUrl: 'SIKA_GHIPSS_URL',
+  ghipssToken: 'SIKA_GHIPSS_TOKEN',
+};

@@ -23,6 +23,12 @@ export const ErrorCodes = {
   UNREADABLE_RESPONSE: { exit: 65, http: 422 },
   /** A payment file failed its own schema or control checks before leaving. */
   PAYMENT_FILE_INVALID: { exit: 70, http: 500 },
+  /** A setting in the environment is malformed (e.g. a manifest key that is too short). */
+  CONFIG_INVALID: { exit: 78, http: 500 },
+  /** The payment switch refused what was sent (wrong token, duplicate message). */
+  TRANSPORT_REFUSED: { exit: 69, http: 502 },
+  /** The payment switch could not be reached after every retry. */
+  TRANSPORT_UNAVAILABLE: { exit: 75, http: 503 },
   /** Arguments that do not make sense together. */
   USAGE: { exit: 64, http: 400 },
 } as const;

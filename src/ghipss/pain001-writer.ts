@@ -8,6 +8,28 @@ import { transliterate } from './transliterate.js';
 import { el, XmlSink } from './xml-text.js';
 
 export const PAIN001_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03';
+export const PAIN001_V09_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09';
+
+/** What differs between the two versions Sika writes; the rest of the document is the same. */
+export interface Pain001Dialect {
+  namespace: string;
+  /** PmtInf/ReqdExctnDt: a plain date in .03, a choice of Dt or DtTm in .09. */
+  executionDate(date: string): string;
+  /** DbtrAgt/FinInstnId: BIC in .03, BICFI in .09. */
+  agentBic(bic: string): string;
+}
+
+export const PAIN001_V03: Pain001Dialect = {
+  namespace: PAIN001_NAMESPACE,
+  executionDate: (date) => el('ReqdExctnDt', date),
+  agentBic: (bic) => el('BIC', bic),
+};
+
+export const PAIN001_V09: Pain001Dialect = {
+  namespace: PAIN001_V09_NAMESPACE,
+  executionDate: (date) => `<ReqdExctnDt>${el('Dt', date)}</ReqdExctnDt>`,
+  agentBic: (bic) => el('BICFI', bic),
+};
 
 export interface Pain001Header {
   messageId: string;
@@ -90,36 +112,38 @@ function transaction(line: PaymentLine, amount: Money, remittance: string): stri
   );
 }
 
-function opening(h: Pain001Header): string {
+function opening(h: Pain001Header, d: Pain001Dialect): string {
   const ctrlSum = money(h.controlSum).toFixed(2);
   const initiator = transliterate(h.initiatingPartyName);
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<Document xmlns="${PAIN001_NAMESPACE}">\n<CstmrCdtTrfInitn>\n` +
+    `<Document xmlns="${d.namespace}">\n<CstmrCdtTrfInitn>\n` +
     `<GrpHdr>${el('MsgId', h.messageId)}${el('CreDtTm', isoSeconds(h.createdAt))}` +
     `${el('NbOfTxs', String(h.txCount))}${el('CtrlSum', ctrlSum)}` +
     `<InitgPty>${el('Nm', initiator)}</InitgPty></GrpHdr>\n` +
     `<PmtInf>${el('PmtInfId', h.paymentInfoId)}<PmtMtd>TRF</PmtMtd><BtchBookg>true</BtchBookg>` +
     `${el('NbOfTxs', String(h.txCount))}${el('CtrlSum', ctrlSum)}` +
-    `${el('ReqdExctnDt', h.executionDate)}<Dbtr>${el('Nm', transliterate(h.debtorName))}</Dbtr>` +
+    `${d.executionDate(h.executionDate)}<Dbtr>${el('Nm', transliterate(h.debtorName))}</Dbtr>` +
     `<DbtrAcct><Id><Othr>${el('Id', h.debtorAccount)}</Othr></Id></DbtrAcct>` +
-    `<DbtrAgt><FinInstnId>${el('BIC', h.debtorAgentBic)}</FinInstnId></DbtrAgt>\n`
+    `<DbtrAgt><FinInstnId>${d.agentBic(h.debtorAgentBic)}</FinInstnId></DbtrAgt>\n`
   );
 }
 
 /**
- * Streams one pain.001.001.03 with a single payment information block to `out` (not ended).
- * The header's count and sum are written first; a stream that does not match them is refused
- * with PAYMENT_FILE_INVALID once it is read, so the caller must discard what was written.
+ * Streams one pain.001 (version 3 unless another dialect is given) with a single payment
+ * information block to `out` (not ended). The header's count and sum are written first; a stream
+ * that does not match them is refused with PAYMENT_FILE_INVALID once it is read, so the caller
+ * must discard what was written.
  */
 export async function writePain001(
   out: Writable,
   header: Pain001Header,
   lines: AsyncIterable<PaymentLine>,
+  dialect: Pain001Dialect = PAIN001_V03,
 ): Promise<Pain001Written> {
   const sink = new XmlSink(out);
   const remittance = transliterate(header.remittanceInfo);
-  await sink.write(opening(header));
+  await sink.write(opening(header, dialect));
 
   let count = 0;
   let total: Money = ZERO;

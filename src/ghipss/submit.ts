@@ -1,44 +1,42 @@
-import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log.js';
 import { loadConfig } from '../config.js';
-import { rows, type Db } from '../db/open.js';
+import type { Db } from '../db/open.js';
 import { cycles, submissions, users } from '../db/schema.js';
 import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
 import { money, ZERO } from '../money.js';
-import { CHANNELS, paymentFileIds, remittanceText, type Channel } from './file-names.js';
-import {
-  ensureWritableDir,
-  outboxError,
-  sha256File,
-  syncFile,
-  temporaryPath,
-  writeFileAtomically,
-} from './outbox-files.js';
-import { isoSeconds, writePain001File } from './pain001-writer.js';
-import { planPaymentFiles, readPaymentLines, type FilePlan } from './payment-lines.js';
+import type { Channel } from './file-names.js';
+import { formatsByChannel, paymentFormat, type PaymentFormat } from './formats/payment-format.js';
+import { ensureWritableDir } from './outbox-files.js';
+import { planPaymentFiles, type FilePlan } from './payment-lines.js';
+import { ensureLocalFile, type Debtor } from './submission-file.js';
+import { prepareSubmissions, type Cycle } from './submission-records.js';
+import { DropFolderTransport } from './transport/drop-folder.js';
+import { TransportError, type Transport } from './transport/transport.js';
+
+export type { Debtor } from './submission-file.js';
 
 const log = logger('ghipss.submit');
 const SUBMITTER_ROLES = ['finance_officer', 'administrator'];
 export const PAIN001_FORMAT = 'pain.001.001.03';
 
-export interface Debtor {
-  name: string;
-  account: string;
-  agentBic: string;
-}
-
 export interface SubmitParams {
   cycleId: number;
   submittedBy: string;
-  /** Folder the payment files are dropped into. */
+  /** Folder the payment files are written to, with checksum and manifest beside each. */
   outbox: string;
   /** Default 50,000. A retry must use the split of the first run. */
   maxTxPerFile?: number;
   /** The paying account; the command line passes it from the config. Default: config defaults. */
   debtor?: Debtor;
+  /** Layout per channel (a name or an adapter); pain.001.001.03 for every channel not named. */
+  formats?: Partial<Record<Channel, string | PaymentFormat>>;
+  /** How files reach GhIPSS; default: the outbox is the drop folder GhIPSS collects from. */
+  transport?: Transport;
+  /** HMAC-SHA256 key of the manifests (configuration); without one they are written unsigned. */
+  manifestKey?: string;
 }
 
 export interface SubmittedFile {
@@ -47,10 +45,11 @@ export interface SubmittedFile {
   path: string;
   channel: Channel;
   sequence: number;
+  format: string;
   txCount: number;
   controlSum: string;
   sha256: string;
-  /** Sent by an earlier run: left as it was. */
+  /** Sent by an earlier run (recorded, or found at the far side): not sent again. */
   alreadySent: boolean;
 }
 
@@ -58,9 +57,6 @@ export interface SubmitResult {
   cycleId: number;
   files: SubmittedFile[];
 }
-
-type Cycle = typeof cycles.$inferSelect;
-type Submission = typeof submissions.$inferSelect;
 
 async function checkSubmitter(db: Db, username: string): Promise<void> {
   const [user] = await db.select().from(users).where(eq(users.username, username));
@@ -96,101 +92,12 @@ function checkAgainstSeal(cycle: Cycle, plan: FilePlan[]): void {
   }
 }
 
-const channelRank = (c: string) => CHANNELS.indexOf(c as Channel);
-const planKey = (f: { channel: string; sequence: number; txCount: number; controlSum: string }) =>
-  `${f.channel}/${f.sequence}/${f.txCount}/${money(f.controlSum).toFixed(2)}`;
-
 /**
- * Records every file of the plan as 'prepared' before any is written, in one transaction under
- * a lock on the cycle, so two submitters cannot both start and a crash leaves a record to resume.
- */
-async function prepareSubmissions(db: Db, cycle: Cycle, plan: FilePlan[]): Promise<Submission[]> {
-  return db.transaction(async (tx) => {
-    const [locked] = await rows<{ status: string }>(
-      tx,
-      sql`SELECT status FROM cycles WHERE id = ${cycle.id} FOR UPDATE`,
-    );
-    if (!locked || !['approved', 'submitted'].includes(locked.status)) {
-      throw new SikaError('CYCLE_STATE', `cycle ${cycle.id} changed state during submission`);
-    }
-
-    let existing = await tx.select().from(submissions).where(eq(submissions.cycleId, cycle.id));
-    if (existing.length === 0) {
-      await tx.insert(submissions).values(
-        plan.map((f) => ({
-          cycleId: cycle.id,
-          channel: f.channel,
-          sequence: f.sequence,
-          ...paymentFileIds({ ...cycle, channel: f.channel, sequence: f.sequence }),
-          format: PAIN001_FORMAT,
-          txCount: f.txCount,
-          controlSum: f.controlSum,
-          status: 'prepared',
-        })),
-      );
-      existing = await tx.select().from(submissions).where(eq(submissions.cycleId, cycle.id));
-    }
-
-    const recorded = existing.map(planKey).sort().join(',');
-    if (recorded !== plan.map(planKey).sort().join(',')) {
-      throw new SikaError(
-        'USAGE',
-        `cycle ${cycle.id} was first submitted with another file split`,
-        {
-          recordedFiles: existing.length,
-          plannedFiles: plan.length,
-        },
-      );
-    }
-    return existing.sort(
-      (a, b) => channelRank(a.channel) - channelRank(b.channel) || a.sequence - b.sequence,
-    );
-  });
-}
-
-/** Writes one file: temporary name, fsync, checksum beside it, rename; returns its SHA-256. */
-async function writeSubmissionFile(
-  db: Db,
-  cycle: Cycle,
-  s: Submission,
-  f: FilePlan,
-  outbox: string,
-  debtor: Debtor,
-): Promise<string> {
-  const tmp = temporaryPath(outbox, s.fileName);
-  try {
-    await writePain001File(
-      tmp,
-      {
-        messageId: s.messageId,
-        paymentInfoId: s.paymentInfoId,
-        createdAt: s.createdAt,
-        executionDate: isoSeconds(s.createdAt).slice(0, 10),
-        txCount: s.txCount,
-        controlSum: s.controlSum,
-        initiatingPartyName: debtor.name,
-        debtorName: debtor.name,
-        debtorAccount: debtor.account,
-        debtorAgentBic: debtor.agentBic,
-        remittanceInfo: remittanceText(cycle.programme, cycle.periodKey),
-      },
-      readPaymentLines(db, { cycleId: cycle.id, ...f }),
-    );
-    await syncFile(tmp);
-    const sha256 = await sha256File(tmp);
-    await writeFileAtomically(outbox, `${s.fileName}.sha256`, `${sha256}  ${s.fileName}\n`);
-    await rename(tmp, join(outbox, s.fileName));
-    return sha256;
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw outboxError(outbox, err);
-  }
-}
-
-/**
- * Writes a sealed cycle's payment files (pain.001.001.03, one per channel and size limit) into
- * the outbox exactly once: a file recorded as sent is never written again, a file recorded as
- * prepared (a crash mid-send) is written again byte for byte.
+ * Sends a sealed cycle's payment files (one per channel and size limit, in each channel's
+ * format) exactly once. Each file is recorded 'prepared' before it is written and becomes 'sent'
+ * only on the far side's acknowledgement. A file recorded as sent is never sent again; a file
+ * left prepared by an earlier run is first asked about at the far side, and sent (byte for byte
+ * as before) only if the far side does not hold it.
  */
 export async function submitCycle(db: Db, p: SubmitParams): Promise<SubmitResult> {
   const maxTxPerFile = p.maxTxPerFile ?? 50_000;
@@ -203,6 +110,9 @@ export async function submitCycle(db: Db, p: SubmitParams): Promise<SubmitResult
     account: config.debtorAccount,
     agentBic: config.debtorAgentBic,
   };
+  const formats = formatsByChannel(p.formats);
+  const transport = p.transport ?? new DropFolderTransport(p.outbox);
+  if (!p.manifestKey) log.warn({ cycleId: p.cycleId }, 'no manifest key: manifests unsigned');
 
   await checkSubmitter(db, p.submittedBy);
   const cycle = await loadSubmittableCycle(db, p.cycleId);
@@ -210,10 +120,10 @@ export async function submitCycle(db: Db, p: SubmitParams): Promise<SubmitResult
 
   const plan = await planPaymentFiles(db, cycle.id, maxTxPerFile);
   checkAgainstSeal(cycle, plan);
-  const prepared = await prepareSubmissions(db, cycle, plan);
+  const { records, resumed } = await prepareSubmissions(db, cycle, plan, formats);
 
   const files: SubmittedFile[] = [];
-  for (const s of prepared) {
+  for (const s of records) {
     const f = plan.find((x) => x.channel === s.channel && x.sequence === s.sequence)!;
     const base = {
       submissionId: s.id,
@@ -221,6 +131,7 @@ export async function submitCycle(db: Db, p: SubmitParams): Promise<SubmitResult
       path: join(p.outbox, s.fileName),
       channel: f.channel,
       sequence: s.sequence,
+      format: s.format,
       txCount: s.txCount,
       controlSum: money(s.controlSum).toFixed(2),
     };
@@ -228,20 +139,49 @@ export async function submitCycle(db: Db, p: SubmitParams): Promise<SubmitResult
       files.push({ ...base, sha256: s.sha256, alreadySent: true });
       continue;
     }
-    const sha256 = await writeSubmissionFile(db, cycle, s, f, p.outbox, debtor);
+
+    // A record from an earlier run may stand for a file that left before that run stopped.
+    const far = resumed ? await transport.status(s.messageId) : { known: false as const };
+    const local = await ensureLocalFile(db, {
+      cycle,
+      submission: s,
+      plan: f,
+      format: paymentFormat(s.format),
+      outbox: p.outbox,
+      debtor,
+      manifestKey: p.manifestKey,
+    });
+    if (far.known && far.sha256 && far.sha256 !== local.sha256) {
+      throw new TransportError(
+        'duplicate_message',
+        `GhIPSS holds other content under ${s.messageId}`,
+        { messageId: s.messageId },
+      );
+    }
+    const ack = far.known ? undefined : await transport.send(local);
+
     await db
       .update(submissions)
-      .set({ status: 'sent', sha256, sentAt: new Date() })
+      .set({ status: 'sent', sha256: local.sha256, sentAt: new Date() })
       .where(and(eq(submissions.id, s.id), eq(submissions.status, 'prepared')));
-    log.info({ cycleId: cycle.id, submissionId: s.id, txCount: s.txCount }, 'payment file sent');
-    files.push({ ...base, sha256, alreadySent: false });
+    log.info(
+      { cycleId: cycle.id, submissionId: s.id, txCount: s.txCount, transport: transport.name },
+      ack ? 'payment file sent' : 'payment file found at the far side',
+    );
+    files.push({ ...base, sha256: local.sha256, alreadySent: !ack || ack.duplicate });
   }
 
-  await markSubmitted(db, cycle, p.submittedBy, files);
+  await markSubmitted(db, cycle, p.submittedBy, transport.name, files);
   return { cycleId: cycle.id, files };
 }
 
-async function markSubmitted(db: Db, cycle: Cycle, actor: string, files: SubmittedFile[]) {
+async function markSubmitted(
+  db: Db,
+  cycle: Cycle,
+  actor: string,
+  transport: string,
+  files: SubmittedFile[],
+) {
   const newlySent = files.filter((f) => !f.alreadySent);
   if (newlySent.length === 0 && cycle.status === 'submitted') return;
 
@@ -256,13 +196,15 @@ async function markSubmitted(db: Db, cycle: Cycle, actor: string, files: Submitt
       entity: 'cycle',
       entityId: cycle.id,
       detail: {
-        format: PAIN001_FORMAT,
+        format: [...new Set(files.map((f) => f.format))].join(', '),
+        transport,
         txCount: String(files.reduce((n, f) => n + f.txCount, 0)),
         controlSum: files.reduce((t, f) => t.plus(money(f.controlSum)), ZERO).toFixed(2),
         files: files.map((f) => ({
           fileName: f.fileName,
           channel: f.channel,
           sequence: String(f.sequence),
+          format: f.format,
           txCount: String(f.txCount),
           controlSum: f.controlSum,
           sha256: f.sha256,

@@ -87,10 +87,13 @@ describe('submitCycle', () => {
     ]);
     expect(readdirSync(dir).sort()).toEqual([
       'SIKA_LEAP_106_BANK_001.xml',
+      'SIKA_LEAP_106_BANK_001.xml.manifest.json',
       'SIKA_LEAP_106_BANK_001.xml.sha256',
       'SIKA_LEAP_106_EZWICH_001.xml',
+      'SIKA_LEAP_106_EZWICH_001.xml.manifest.json',
       'SIKA_LEAP_106_EZWICH_001.xml.sha256',
       'SIKA_LEAP_106_MOMO_001.xml',
+      'SIKA_LEAP_106_MOMO_001.xml.manifest.json',
       'SIKA_LEAP_106_MOMO_001.xml.sha256',
     ]);
   });

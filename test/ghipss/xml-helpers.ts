@@ -3,13 +3,19 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { validateXML } from 'xmllint-wasm';
 
-const PAIN001_XSD = readFileSync(sharedPath('iso20022', 'xsd', 'pain.001.001.03.xsd'), 'utf8');
+const schemas = new Map<string, string>();
 
-/** Schema errors of a pain.001.001.03 document; empty when valid. */
-export async function pain001SchemaErrors(xml: string): Promise<string[]> {
+/** Schema errors of a pain.001 document (version 03 unless named); empty when valid. */
+export async function pain001SchemaErrors(
+  xml: string,
+  version: 'pain.001.001.03' | 'pain.001.001.09' = 'pain.001.001.03',
+): Promise<string[]> {
+  const xsd =
+    schemas.get(version) ?? readFileSync(sharedPath('iso20022', 'xsd', `${version}.xsd`), 'utf8');
+  schemas.set(version, xsd);
   const result = await validateXML({
     xml: [{ fileName: 'payment.xml', contents: xml }],
-    schema: [{ fileName: 'pain.001.001.03.xsd', contents: PAIN001_XSD }],
+    schema: [{ fileName: `${version}.xsd`, contents: xsd }],
     initialMemoryPages: 1024,
     maxMemoryPages: 16384,
   });

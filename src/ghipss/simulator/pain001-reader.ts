@@ -1,19 +1,33 @@
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 
-export const PAIN001_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03';
+const NAMESPACE_PREFIX = 'urn:iso:std:iso:20022:tech:xsd:';
+/** The versions the stand-in reads; their paths to what it needs are the same. */
+const READABLE = ['pain.001.001.03', 'pain.001.001.09'];
 
-/** What a switch needs from a pain.001, in document order. Numbers stay as the file wrote them. */
+/**
+ * What a switch needs from a payment file, in document order. Numbers stay as the file wrote
+ * them. `msgNmId` names the layout; a layout that gives its totals at the end (a CSV trailer)
+ * sends them in a 'totals' event after the last transaction.
+ */
 export type Pain001Event =
-  | { kind: 'group'; msgId: string; creDtTm: string; nbOfTxs: string; ctrlSum: string | null }
+  | {
+      kind: 'group';
+      msgNmId: string;
+      msgId: string;
+      creDtTm: string;
+      nbOfTxs: string | null;
+      ctrlSum: string | null;
+    }
   | { kind: 'payment'; pmtInfId: string; nbOfTxs: string | null; ctrlSum: string | null }
-  | { kind: 'tx'; pmtInfId: string; endToEndId: string; amount: string; ccy: string };
+  | { kind: 'tx'; pmtInfId: string; endToEndId: string; amount: string; ccy: string }
+  | { kind: 'totals'; nbOfTxs: string; ctrlSum: string };
 
 export class Pain001ReadError extends Error {}
 
 /**
- * Reads a pain.001.001.03 as a stream (saxes), yielding the group header, each payment block's
- * header and each transaction; memory stays flat whatever the number of transactions.
+ * Reads a pain.001.001.03 or .09 as a stream (saxes), yielding the group header, each payment
+ * block's header and each transaction; memory stays flat whatever the number of transactions.
  */
 export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
   const parser = new SaxesParser({ xmlns: true });
@@ -24,6 +38,7 @@ export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
   let payment: Record<string, string> = {};
   let paymentAnnounced = false;
   let tx: Record<string, string> = {};
+  let msgNmId = '';
 
   const parent = (up = 1) => stack[stack.length - 1 - up];
   const announcePayment = () => {
@@ -39,8 +54,11 @@ export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
   };
 
   parser.on('opentag', (tag) => {
-    if (stack.length === 0 && (tag.local !== 'Document' || tag.uri !== PAIN001_NAMESPACE)) {
-      throw new Pain001ReadError(`not a pain.001.001.03 document (${tag.uri || 'no namespace'})`);
+    if (stack.length === 0) {
+      msgNmId = tag.uri.startsWith(NAMESPACE_PREFIX) ? tag.uri.slice(NAMESPACE_PREFIX.length) : '';
+      if (tag.local !== 'Document' || !READABLE.includes(msgNmId)) {
+        throw new Pain001ReadError(`not a pain.001.001.03 or .09 document (${tag.uri || 'none'})`);
+      }
     }
     stack.push(tag.local);
     text = '';
@@ -69,6 +87,7 @@ export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
       if (!group.MsgId || !group.NbOfTxs) throw new Pain001ReadError('group header incomplete');
       pending.push({
         kind: 'group',
+        msgNmId,
         msgId: group.MsgId,
         creDtTm: group.CreDtTm ?? '',
         nbOfTxs: group.NbOfTxs,

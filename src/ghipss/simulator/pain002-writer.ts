@@ -22,7 +22,14 @@ export interface PaymentStatus {
 export interface StatusReport {
   msgId: string;
   creDtTm: string;
-  original: { msgId: string; creDtTm: string; nbOfTxs: string | null; ctrlSum: string | null };
+  original: {
+    msgId: string;
+    /** The request's layout: pain.001.001.03, pain.001.001.09 or a CSV layout name. */
+    msgNmId: string;
+    creDtTm: string;
+    nbOfTxs: string | null;
+    ctrlSum: string | null;
+  };
   groupStatus: Status;
   groupReasons: StatusReason[];
   /** NbOfTxsPerSts: how many transactions (and how much) ended in each status. */
@@ -53,7 +60,7 @@ function groupBlock(r: StatusReport): string {
   const o = r.original;
   return (
     '<OrgnlGrpInfAndSts>' +
-    `${el('OrgnlMsgId', o.msgId)}<OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>` +
+    `${el('OrgnlMsgId', o.msgId)}${el('OrgnlMsgNmId', o.msgNmId)}` +
     (o.creDtTm ? el('OrgnlCreDtTm', o.creDtTm) : '') +
     (o.nbOfTxs !== null ? el('OrgnlNbOfTxs', o.nbOfTxs) : '') +
     (o.ctrlSum !== null ? el('OrgnlCtrlSum', o.ctrlSum) : '') +
