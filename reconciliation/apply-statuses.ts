@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
-import { openStatusException, reasonMeaning } from './exceptions.js';
+import { KIND_ACTIONS, openStatusException, reasonAction, reasonMeaning } from './exceptions.js';
 import { inFile, OUTCOME, type FileScope } from './load-file.js';
 import { submissionRange } from './submission-lines.js';
 
@@ -68,16 +68,19 @@ export async function assignStatusBlocks(
 export interface Applied {
   paid: number;
   failed: number;
+  returned: number;
   pending: number;
 }
 
 /**
  * Applies recon_assign to the lines. A report that contradicts a settled outcome (paid then
- * rejected, failed then settled) never overwrites it: the line stays and an exception is opened.
- * Every move, and every "still pending" report, is kept in line_status_events; each line that
- * fails gets a failed_payment exception with the meaning of its reason code.
+ * rejected, failed then settled) never overwrites it, and a return of a line that was never paid
+ * is no return: the line stays and a conflicting_status exception is opened. Every move, and
+ * every "still pending" report, is kept in line_status_events; each line that fails or comes back
+ * gets an exception with the meaning and action of its reason code (MD07 also a household_review),
+ * and an unconfirmed line a report now settles has its unconfirmed_past_time exception resolved.
  */
-export async function applyAssignments(tx: Db): Promise<Applied> {
+export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise<Applied> {
   // The planner has no statistics for a temporary table until it is analysed.
   await tx.execute(sql`ANALYZE recon_assign`);
   await tx.execute(sql`
@@ -86,15 +89,22 @@ export async function applyAssignments(tx: Db): Promise<Applied> {
       FROM payroll_lines l
       WHERE a.line_id = l.id AND a.active
         AND ((a.target = 'paid' AND l.status = 'failed')
-          OR (a.target = 'failed' AND l.status IN ('paid', 'returned')))
-      RETURNING a.line_id, a.record_id, a.status, a.reason_code, a.level,
+          OR (a.target = 'failed' AND l.status IN ('paid', 'returned'))
+          OR (a.target = 'returned' AND l.status NOT IN ('paid', 'returned')))
+      RETURNING a.line_id, a.record_id, a.status, a.target, a.reason_code, a.level,
                 l.status AS line_status, l.cycle_id, l.amount
     ), ex AS (
       INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
-                              amount, detail)
+                              amount, detail, action)
       SELECT cycle_id, line_id, record_id, 'conflicting_status', reason_code, amount,
-             'line is ' || line_status || '; a later report says ' || status
-             || coalesce(' (' || reason_code || ')', '') || '; the line was kept as it is'
+             CASE WHEN target = 'returned'
+               THEN 'line is ' || line_status || '; a return'
+                    || coalesce(' (' || reason_code || ')', '')
+                    || ' was reported for a payment never reported paid; the line was kept as it is'
+               ELSE 'line is ' || line_status || '; a later report says ' || status
+                    || coalesce(' (' || reason_code || ')', '') || '; the line was kept as it is'
+             END,
+             ${KIND_ACTIONS['conflicting_status']}
       FROM c ORDER BY line_id
     )
     UPDATE settlement_records r SET outcome = 'conflict'
@@ -105,9 +115,13 @@ export async function applyAssignments(tx: Db): Promise<Applied> {
     sql`
     WITH m AS (
       SELECT a.line_id, a.record_id, a.reason_code, a.target AS to_status,
-             l.status AS from_status, l.cycle_id, l.amount
+             l.status AS from_status, l.cycle_id, l.amount,
+             coalesce(w.household_ref, l.beneficiary_ref) AS household_ref
       FROM recon_assign a JOIN payroll_lines l ON l.id = a.line_id
-      WHERE a.active AND l.status IN ('pending', 'unconfirmed')
+      LEFT JOIN lipw_workers w ON w.id = l.worker_id
+      WHERE a.active AND ((l.status = 'pending' AND a.target <> 'returned')
+                       OR (l.status = 'unconfirmed' AND a.target IN ('paid', 'failed'))
+                       OR (l.status = 'paid' AND a.target = 'returned'))
     ), ev AS (
       INSERT INTO line_status_events (payroll_line_id, from_status, to_status, reason_code,
                                       settlement_record_id)
@@ -115,18 +129,42 @@ export async function applyAssignments(tx: Db): Promise<Applied> {
     ), up AS (
       UPDATE payroll_lines l
       SET status = m.to_status,
-          status_reason = CASE WHEN m.to_status = 'failed' THEN m.reason_code END
+          status_reason = CASE WHEN m.to_status IN ('failed', 'returned') THEN m.reason_code END
       FROM m WHERE l.id = m.line_id AND m.to_status <> m.from_status
     ), fx AS (
       INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
-                              amount, detail)
-      SELECT cycle_id, line_id, record_id, 'failed_payment', reason_code, amount,
-             ${reasonMeaning(sql`m.reason_code`)}
-      FROM m WHERE to_status = 'failed' ORDER BY line_id
+                              amount, detail, action, household_ref)
+      SELECT cycle_id, line_id, record_id, kind, reason_code, amount, detail, action, href
+      FROM (
+        SELECT cycle_id, line_id, record_id, 1 AS n,
+               CASE to_status WHEN 'failed' THEN 'failed_payment' ELSE 'returned_payment' END AS kind,
+               reason_code, amount, ${reasonMeaning(sql`m.reason_code`)} AS detail,
+               ${reasonAction(sql`m.reason_code`)} AS action, NULL AS href
+        FROM m WHERE to_status IN ('failed', 'returned')
+        UNION ALL
+        SELECT cycle_id, line_id, record_id, 2, 'household_review', reason_code, amount,
+               'household ' || household_ref || ' to be reviewed: '
+               || ${reasonMeaning(sql`m.reason_code`)},
+               ${reasonAction(sql`m.reason_code`)}, household_ref
+        FROM m WHERE to_status IN ('failed', 'returned') AND reason_code = 'MD07'
+      ) x ORDER BY line_id, n
+    ), settled AS (
+      UPDATE exceptions e
+      SET state = 'resolved', resolution = 'settled', resolved_by = ${p.loadedBy},
+          resolved_at = now(),
+          note = 'settled by a later report: line ' || m.to_status
+      FROM m
+      WHERE e.payroll_line_id = m.line_id AND m.from_status = 'unconfirmed'
+        AND m.to_status <> 'pending' AND e.kind = 'unconfirmed_past_time' AND e.state = 'open'
     )
     SELECT to_status, count(*)::int AS lines FROM m GROUP BY to_status`,
   );
 
   const count = (s: string) => moved.find((m) => m.to_status === s)?.lines ?? 0;
-  return { paid: count('paid'), failed: count('failed'), pending: count('pending') };
+  return {
+    paid: count('paid'),
+    failed: count('failed'),
+    returned: count('returned'),
+    pending: count('pending'),
+  };
 }

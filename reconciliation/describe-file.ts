@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import { Cedi, ZERO, type Money } from '../src/money.js';
 import { assertFile, sha256File } from './load-file.js';
+import { parseCamt, type CamtFormat } from './camt-parser.js';
 import { parsePain002, type Pain002Header, type Pain002PaymentInfo } from './pain002-parser.js';
+import { sniffFormat } from './sniff-format.js';
 
 export interface Tally {
   records: number;
@@ -9,7 +11,23 @@ export interface Tally {
   amount: Money;
 }
 
-export interface FileDescription extends Pain002Header {
+export type FileDescription = Pain002Description | CamtDescription;
+
+export interface CamtDescription {
+  fileName: string;
+  sha256: string;
+  format: CamtFormat;
+  messageId: string;
+  creationDateTime: string | null;
+  namespace: string | null;
+  records: number;
+  recordsWithoutAmount: number;
+  /** By BOOK, RTRN, CRDT or the entry status. */
+  byStatus: Record<string, Tally>;
+  byReason: Record<string, Tally>;
+}
+
+export interface Pain002Description extends Pain002Header {
   fileName: string;
   sha256: string;
   format: 'pain.002';
@@ -30,6 +48,8 @@ const add = (t: Record<string, Tally>, key: string, amount: Money) => {
 export async function describeFile(path: string): Promise<FileDescription> {
   await assertFile(path);
   const sha256 = await sha256File(path);
+  const sniffed = await sniffFormat(path);
+  if (sniffed === 'camt.054' || sniffed === 'camt.053') return describeCamt(path, sha256);
   let header: Pain002Header | undefined;
   const paymentInfos: Pain002PaymentInfo[] = [];
   const byStatus: Record<string, Tally> = {};
@@ -62,4 +82,36 @@ export async function describeFile(path: string): Promise<FileDescription> {
     byStatus,
     byReason,
   };
+}
+
+async function describeCamt(path: string, sha256: string): Promise<CamtDescription> {
+  const byStatus: Record<string, Tally> = {};
+  const byReason: Record<string, Tally> = {};
+  let records = 0;
+  let recordsWithoutAmount = 0;
+  let header: Omit<CamtDescription, 'fileName' | 'sha256' | 'records'> | undefined;
+  for await (const ev of parseCamt(path)) {
+    if (ev.kind === 'header') {
+      const { format, messageId, creationDateTime, namespace } = ev.header;
+      header = {
+        format,
+        messageId,
+        creationDateTime,
+        namespace,
+        recordsWithoutAmount: 0,
+        byStatus,
+        byReason,
+      };
+      continue;
+    }
+    for (const r of ev.records) {
+      records++;
+      if (r.amount === null) recordsWithoutAmount++;
+      const amount = r.amount === null ? ZERO : new Cedi(r.amount);
+      add(byStatus, r.status, amount);
+      add(byReason, r.reasonCode ?? '(none)', amount);
+    }
+  }
+  if (!header) throw new Error('parseCamt ended without a header');
+  return { fileName: basename(path), sha256, ...header, records, recordsWithoutAmount };
 }

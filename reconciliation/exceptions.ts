@@ -5,12 +5,46 @@ import { inFile, type FileScope } from './load-file.js';
 
 export const EXCEPTION_KINDS = [
   'failed_payment',
+  'returned_payment',
   'unknown_reference',
+  'ambiguous_match',
   'duplicate_record',
   'amount_mismatch',
   'conflicting_status',
+  'unconfirmed_past_time',
+  'household_review',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
+
+/** The recommended action of the kinds whose action does not come from a reason code. */
+export const KIND_ACTIONS: Record<string, string> = {
+  unknown_reference: 'Find the payment this record speaks of; correct or report it to the bank',
+  ambiguous_match: 'Choose the line by hand from those that fit; nothing was moved',
+  duplicate_record: 'None if it repeats news already applied; make sure nothing was paid twice',
+  amount_mismatch: 'Check the amount with the bank; the line was not moved',
+  conflicting_status: 'Ask the bank which outcome is final; the line was kept as it was',
+  unconfirmed_past_time:
+    'Ask GhIPSS for the status of the payment; a later report still settles it',
+};
+
+/** SQL: the action of a kind from KIND_ACTIONS. */
+export function kindAction(kind: SQL): SQL {
+  const known = sql.join(
+    Object.entries(KIND_ACTIONS).map(([k, a]) => sql`WHEN ${k} THEN ${a}`),
+    sql` `,
+  );
+  return sql`CASE ${kind} ${known} END`;
+}
+
+/** SQL giving the recommended action of a reason code from the reference table. */
+export function reasonAction(code: SQL): SQL {
+  const known = sql.join(
+    REASON_CODES.map((c) => sql`WHEN ${c.code} THEN ${c.action}`),
+    sql` `,
+  );
+  return sql`CASE WHEN ${code} IS NULL THEN 'Investigate'
+    ELSE CASE ${code} ${known} ELSE 'Investigate' END END`;
+}
 
 /**
  * SQL giving the meaning of a reason code from the reference table, as reason-codes.ts words it;
@@ -33,16 +67,22 @@ export function reasonMeaning(code: SQL): SQL {
 export async function openRecordExceptions(tx: Db, file: FileScope): Promise<void> {
   await tx.execute(sql`
     INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
-                            amount, detail)
-    SELECT l.cycle_id, l.id, r.id,
+                            amount, detail, action)
+    SELECT cycle_id, line_id, record_id, kind, reason_code, amount, detail, ${kindAction(sql`kind`)}
+    FROM (
+    SELECT l.cycle_id, l.id AS line_id, r.id AS record_id,
            CASE r.outcome WHEN 'unknown_reference' THEN 'unknown_reference'
                           WHEN 'duplicate' THEN 'duplicate_record'
-                          ELSE 'amount_mismatch' END,
+                          ELSE 'amount_mismatch' END AS kind,
            r.reason_code,
-           coalesce(r.amount, l.amount),
+           coalesce(r.amount, l.amount) AS amount,
            CASE r.outcome
              WHEN 'unknown_reference' THEN
-               'EndToEndId ' || coalesce(r.end_to_end_id, '(none given)') || ' matches no payroll line'
+               CASE WHEN r.account IS NOT NULL
+                         AND (r.end_to_end_id IS NULL OR upper(r.end_to_end_id) = 'NOTPROVIDED')
+                    THEN 'no usable EndToEndId, and no payroll line fits its account, amount and value date'
+                    ELSE 'EndToEndId ' || coalesce(r.end_to_end_id, '(none given)')
+                         || ' matches no payroll line' END
              WHEN 'duplicate' THEN
                'status ' || r.status || ' for this line was already reported'
                || CASE WHEN EXISTS (SELECT 1 FROM settlement_records p
@@ -52,12 +92,12 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
              ELSE 'reported amount ' || coalesce(r.amount::text, '?')
                   || ' (or its currency) differs from the line amount ' || l.amount::text
                   || '; the line was not moved'
-           END
+           END AS detail
     FROM settlement_records r
     LEFT JOIN payroll_lines l ON l.id = r.payroll_line_id
     WHERE ${inFile(file)}
       AND r.outcome IN ('unknown_reference', 'duplicate', 'amount_mismatch')
-    ORDER BY r.id`);
+    ) x ORDER BY record_id`);
 }
 
 /** One exception about a whole group or payment information status that could not be applied. */
@@ -66,7 +106,8 @@ export async function openStatusException(
   p: { recordId: number; cycleId: number | null; detail: string },
 ): Promise<void> {
   await tx.execute(sql`
-    INSERT INTO exceptions (cycle_id, settlement_record_id, kind, reason_code, detail)
-    SELECT ${p.cycleId}, r.id, 'unknown_reference', r.reason_code, ${p.detail}
+    INSERT INTO exceptions (cycle_id, settlement_record_id, kind, reason_code, detail, action)
+    SELECT ${p.cycleId}, r.id, 'unknown_reference', r.reason_code, ${p.detail},
+           ${KIND_ACTIONS['unknown_reference']}
     FROM settlement_records r WHERE r.id = ${p.recordId}`);
 }

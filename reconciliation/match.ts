@@ -1,18 +1,22 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../src/db/open.js';
 import { openRecordExceptions } from './exceptions.js';
 import { inFile, type FileScope } from './load-file.js';
 
-/** Line status a reported ISO 20022 status leads to; every other status leaves a line pending. */
+/**
+ * Line status a reported status leads to; every other status leaves a line pending. pain.002:
+ * ACSC/ACCC settled, RJCT rejected; camt: BOOK our debit booked, RTRN the money came back.
+ */
 export const TARGET_STATUS = sql.raw(`CASE
-  WHEN r.status IN ('ACSC', 'ACCC') THEN 'paid'
+  WHEN r.status IN ('ACSC', 'ACCC', 'BOOK') THEN 'paid'
   WHEN r.status = 'RJCT' THEN 'failed'
+  WHEN r.status = 'RTRN' THEN 'returned'
   ELSE 'pending' END`);
 
 /**
- * The working set of one file: each line it speaks of, once, with the record that decides it.
- * Lines a transaction record names come first; lines only a payment information or group status
- * covers are added after, so a line's own status always wins.
+ * The working set of one pass over a file: each line it speaks of, once, with the record that
+ * decides it. Lines a transaction record names come first; lines only a payment information or
+ * group status covers are added after, so a line's own status always wins.
  */
 export async function createAssignments(tx: Db): Promise<void> {
   await tx.execute(sql`
@@ -28,31 +32,48 @@ export async function createAssignments(tx: Db): Promise<void> {
 }
 
 /**
- * Sets aside the records of a file that repeat news already applied, opens an exception for
+ * Sets aside the records of a file that repeat news already applied and opens an exception for
  * every record that cannot be applied as it stands (unknown reference, repeat, amount that is
- * not the line's), and puts the lines the file names into recon_assign. Records were matched to
- * lines as they were loaded; everything here is set-based and writes only the rare rows.
+ * not the line's). Records were matched to lines as they were loaded; everything here is
+ * set-based and writes only the rare rows.
+ *
+ * A line named twice in one status report is a repeat. A statement (camt.053, camt.054) may
+ * name a line twice with different news (booked, then returned), so there only the same status
+ * repeats; and a statement restating what an earlier file applied is 'confirmed', not a repeat
+ * worth an exception, since statements overlap notifications by design.
  */
-export async function matchRecords(tx: Db, file: FileScope): Promise<void> {
-  // The same line named again, in this file or (with the same status) in an earlier one, is a
-  // repeat of news already applied, never a second change.
+export async function markRepeats(tx: Db, p: { file: FileScope; format: string }): Promise<void> {
+  const statusReport = p.format === 'pain.002';
   await tx.execute(sql`
-    UPDATE settlement_records r SET outcome = 'duplicate'
-    WHERE ${inFile(file)} AND r.outcome IN ('matched', 'amount_mismatch')
-      AND EXISTS (SELECT 1 FROM settlement_records p
-                  WHERE p.payroll_line_id = r.payroll_line_id
-                    AND ((p.settlement_file_id = r.settlement_file_id AND p.id < r.id)
-                      OR (p.settlement_file_id <> r.settlement_file_id AND p.status = r.status)))`);
+    UPDATE settlement_records r
+    SET outcome = CASE WHEN ${p.format === 'camt.053'} AND NOT EXISTS (
+                         SELECT 1 FROM settlement_records q
+                         WHERE q.settlement_file_id = r.settlement_file_id
+                           AND q.payroll_line_id = r.payroll_line_id AND q.id < r.id
+                           AND q.status = r.status)
+                       THEN 'confirmed' ELSE 'duplicate' END
+    WHERE ${inFile(p.file)} AND r.outcome IN ('matched', 'amount_mismatch')
+      AND EXISTS (SELECT 1 FROM settlement_records q
+                  WHERE q.payroll_line_id = r.payroll_line_id
+                    AND ((q.settlement_file_id = r.settlement_file_id AND q.id < r.id
+                          AND (${statusReport} OR q.status = r.status))
+                      OR (q.settlement_file_id <> r.settlement_file_id AND q.status = r.status
+                          AND q.outcome IN ('matched', 'confirmed'))))`);
 
-  await openRecordExceptions(tx, file);
+  await openRecordExceptions(tx, p.file);
+}
 
-  // Lines set aside are still named by this file: they go in inactive, so that no group status
-  // reaches them either.
+/**
+ * Puts the lines the file names into recon_assign, optionally only the records a condition on
+ * r picks. Lines set aside are still named by this file: they go in inactive, so that no group
+ * status reaches them either.
+ */
+export async function assignRecords(tx: Db, p: { file: FileScope; where?: SQL }): Promise<void> {
   await tx.execute(sql`
     INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active)
     SELECT DISTINCT ON (r.payroll_line_id) r.payroll_line_id, r.id, r.status,
            ${TARGET_STATUS}, r.reason_code, 'transaction', r.outcome = 'matched'
     FROM settlement_records r
-    WHERE ${inFile(file)} AND r.payroll_line_id IS NOT NULL
+    WHERE ${inFile(p.file)} AND r.payroll_line_id IS NOT NULL AND ${p.where ?? sql`true`}
     ORDER BY r.payroll_line_id, r.id`);
 }

@@ -1,13 +1,17 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { appendAudit } from '../src/audit/audit-log.js';
 import { rows, type Db } from '../src/db/open.js';
-import { settlementFiles, users } from '../src/db/schema.js';
+import { settlementFiles } from '../src/db/schema.js';
 import { SikaError } from '../src/errors.js';
 import { logger } from '../src/logger.js';
-import { applyAssignments, assignStatusBlocks } from './apply-statuses.js';
-import { controlTotals, type ControlTotals } from './control-equation.js';
+import { applyAssignments, assignStatusBlocks, type Applied } from './apply-statuses.js';
+import type { ControlTotals } from './control-equation.js';
+import { refreshCycles } from './cycle-status.js';
+import { DEFAULT_VALUE_DATE_TOLERANCE_DAYS, fallbackMatch } from './fallback-match.js';
+import { checkFinanceUser } from './finance-user.js';
+import { loadCamtFile } from './load-camt.js';
 import {
   assertFile,
   findSettlementFile,
@@ -16,41 +20,38 @@ import {
   sha256File,
   type FileScope,
 } from './load-file.js';
-import { createAssignments, matchRecords } from './match.js';
+import { assignRecords, createAssignments, markRepeats } from './match.js';
+import { sniffFormat } from './sniff-format.js';
 
 const log = logger('reconciliation');
-const LOADER_ROLES = ['finance_officer', 'administrator'];
 /** Files are reconciled one at a time: two at once could both move the same line. */
-const RECONCILE_LOCK = 7411002;
+export const RECONCILE_LOCK = 7411002;
+
+export type SettlementFormat = 'pain.002' | 'camt.054' | 'camt.053';
 
 export interface ReconcileResult {
   settlementFileId: number | null;
   fileName: string;
   sha256: string;
   duplicate: boolean;
-  format: 'pain.002';
+  format: SettlementFormat;
   messageId: string | null;
   originalMessageId: string | null;
   /** Transaction records read from the file (0 for a file loaded before). */
   records: number;
   /** Transaction records matched to a line and applied (or already in that status). */
   matched: number;
-  /** Lines this file moved to paid, to failed, or reported still pending. */
+  /** Lines this file moved to paid, to failed, to returned, or reported still pending. */
   paid: number;
   failed: number;
+  returned: number;
   pending: number;
   unknown: number;
+  /** Records without a usable reference that several lines fit (camt). */
+  ambiguous: number;
   conflicts: number;
   exceptions: number;
   cycles: { cycleId: number; control: ControlTotals }[];
-}
-
-async function checkLoader(db: Db, username: string): Promise<void> {
-  const [user] = await db.select().from(users).where(eq(users.username, username));
-  if (!user) throw new SikaError('UNKNOWN_USER', `no user ${username}`);
-  if (!LOADER_ROLES.includes(user.role)) {
-    throw new SikaError('FOUR_EYES', `${username} (${user.role}) may not load settlement files`);
-  }
 }
 
 function duplicateResult(f: typeof settlementFiles.$inferSelect): ReconcileResult {
@@ -59,26 +60,32 @@ function duplicateResult(f: typeof settlementFiles.$inferSelect): ReconcileResul
     fileName: f.fileName,
     sha256: f.sha256,
     duplicate: true,
-    format: 'pain.002',
+    format: f.format as SettlementFormat,
     messageId: f.messageId,
     originalMessageId: f.originalMessageId,
     records: 0,
-    ...{ matched: 0, paid: 0, failed: 0, pending: 0, unknown: 0, conflicts: 0, exceptions: 0 },
+    ...{ matched: 0, paid: 0, failed: 0, returned: 0, pending: 0, unknown: 0, ambiguous: 0 },
+    ...{ conflicts: 0, exceptions: 0 },
     cycles: [],
   };
 }
 
+export interface ReconcileParams {
+  path: string;
+  loadedBy: string;
+  /** camt records without a reference: how many days a value date may lie from the send date. */
+  valueDateToleranceDays?: number;
+}
+
 /**
- * Loads one pain.002 response and reconciles it, in one transaction: records kept, lines
- * matched and moved, exceptions opened, cycles closed when nothing is pending, audit appended.
- * A file loaded before (same SHA-256) changes nothing and comes back with duplicate: true.
+ * Loads one response (pain.002, camt.054 or camt.053, told apart by content) and reconciles it,
+ * in one transaction: records kept, lines matched and moved, exceptions opened, cycles marked
+ * reconciled when nothing is pending, audit appended. A file loaded before (same SHA-256)
+ * changes nothing and comes back with duplicate: true.
  */
-export async function reconcileFile(
-  db: Db,
-  p: { path: string; loadedBy: string },
-): Promise<ReconcileResult> {
+export async function reconcileFile(db: Db, p: ReconcileParams): Promise<ReconcileResult> {
   await assertFile(p.path);
-  await checkLoader(db, p.loadedBy);
+  await checkFinanceUser(db, p.loadedBy, 'load settlement files');
   const fileName = basename(p.path);
   const sha256 = await sha256File(p.path);
   const seen = await findSettlementFile(db, sha256);
@@ -86,6 +93,9 @@ export async function reconcileFile(
     log.info({ settlementFileId: seen.id }, 'settlement file loaded before; skipped');
     return duplicateResult(seen);
   }
+  const sniffed = await sniffFormat(p.path);
+  const format: SettlementFormat =
+    sniffed === 'camt.054' || sniffed === 'camt.053' ? sniffed : 'pain.002';
   const started = Date.now();
   const timings: Record<string, number> = {};
 
@@ -100,30 +110,57 @@ export async function reconcileFile(
       timings[`${stage}_ms`] = Date.now() - mark;
       mark = Date.now();
     };
-    const loaded = await loadFile(tx, { path: p.path, sha256, loadedBy: p.loadedBy });
-    const { fileId } = loaded;
+    const args = { path: p.path, sha256, loadedBy: p.loadedBy };
+    const loaded = format === 'pain.002' ? await loadFile(tx, args) : await loadCamtFile(tx, args);
+    const file: FileScope = loaded;
     lap('load');
+
+    if (format !== 'pain.002') {
+      await fallbackMatch(tx, {
+        file,
+        toleranceDays: p.valueDateToleranceDays ?? DEFAULT_VALUE_DATE_TOLERANCE_DAYS,
+      });
+    }
+    await markRepeats(tx, { file, format });
     await createAssignments(tx);
-    await matchRecords(tx, loaded);
-    await assignStatusBlocks(tx, {
-      file: loaded,
-      originalMessageId: loaded.header.originalMessageId,
-    });
-    lap('match');
-    const applied = await applyAssignments(tx);
-    lap('apply');
-    const counts = await fileCounts(tx, loaded);
-    const cycles = await closeCycles(tx);
+    // A statement may book a payment and return it in the same file: bookings are applied
+    // first, returns after, so the line goes pending -> paid -> returned.
+    const passes =
+      format === 'pain.002' ? [undefined] : [sql`r.status <> 'RTRN'`, sql`r.status = 'RTRN'`];
+    const applied: Applied = { paid: 0, failed: 0, returned: 0, pending: 0 };
+    const touched: number[] = [];
+    for (const where of passes) {
+      await assignRecords(tx, { file, where });
+      if (loaded.header && 'originalMessageId' in loaded.header) {
+        await assignStatusBlocks(tx, {
+          file,
+          originalMessageId: loaded.header.originalMessageId,
+        });
+      }
+      lap('match');
+      const a = await applyAssignments(tx, { loadedBy: p.loadedBy });
+      for (const k of Object.keys(applied) as (keyof Applied)[]) applied[k] += a[k];
+      const cycleIds = await rows<{ cycle_id: number }>(
+        tx,
+        sql`SELECT DISTINCT l.cycle_id FROM recon_assign a JOIN payroll_lines l ON l.id = a.line_id`,
+      );
+      touched.push(...cycleIds.map((c) => c.cycle_id));
+      await tx.execute(sql`TRUNCATE recon_assign`);
+      lap('apply');
+    }
+    const counts = await fileCounts(tx, file);
+    const cycles = await refreshCycles(tx, touched);
     lap('close');
 
     const out: ReconcileResult = {
-      settlementFileId: fileId,
+      settlementFileId: file.fileId,
       fileName,
       sha256,
       duplicate: false,
-      format: 'pain.002',
+      format,
       messageId: loaded.header.messageId,
-      originalMessageId: loaded.header.originalMessageId,
+      originalMessageId:
+        'originalMessageId' in loaded.header ? loaded.header.originalMessageId : null,
       records: loaded.records,
       ...counts,
       ...applied,
@@ -134,21 +171,24 @@ export async function reconcileFile(
       actor: p.loadedBy,
       action: 'settlement.load',
       entity: 'settlement_file',
-      entityId: fileId,
+      entityId: file.fileId,
       detail: { ...summary, cycleIds: cycles.map((c) => c.cycleId) },
     });
     return out;
   });
 
   if (!result.duplicate) {
-    const { settlementFileId, records, matched, paid, failed, pending, exceptions } = result;
+    const { settlementFileId, records, matched, paid, failed, returned, pending, exceptions } =
+      result;
     log.info(
       {
         settlementFileId,
+        format,
         records,
         matched,
         paid,
         failed,
+        returned,
         pending,
         exceptions,
         duration_ms: Date.now() - started,
@@ -164,55 +204,28 @@ async function fileCounts(tx: Db, file: FileScope) {
   const [c] = await rows<{
     matched: number;
     unknown: number;
+    ambiguous: number;
     conflicts: number;
     exceptions: number;
   }>(
     tx,
     sql`SELECT
           (SELECT count(*)::int FROM settlement_records r
-            WHERE ${inFile(file)} AND r.outcome = 'matched') AS matched,
+            WHERE ${inFile(file)} AND r.outcome IN ('matched', 'confirmed')) AS matched,
           count(*) FILTER (WHERE e.kind = 'unknown_reference')::int AS unknown,
+          count(*) FILTER (WHERE e.kind = 'ambiguous_match')::int AS ambiguous,
           count(*) FILTER (WHERE e.kind = 'conflicting_status')::int AS conflicts,
           count(*)::int AS exceptions
         FROM exceptions e JOIN settlement_records r ON r.id = e.settlement_record_id
         WHERE ${inFile(file)}`,
   );
-  return c ?? { matched: 0, unknown: 0, conflicts: 0, exceptions: 0 };
-}
-
-/**
- * The cycles this file touched become 'reconciled' once none of their lines is pending (and go
- * back to 'submitted' if one is again); each must still satisfy its control equation.
- */
-async function closeCycles(tx: Db): Promise<ReconcileResult['cycles']> {
-  const touched = await rows<{ cycle_id: number }>(
-    tx,
-    sql`SELECT DISTINCT l.cycle_id FROM recon_assign a JOIN payroll_lines l ON l.id = a.line_id
-        ORDER BY l.cycle_id`,
-  );
-  const out: ReconcileResult['cycles'] = [];
-  for (const { cycle_id: cycleId } of touched) {
-    await tx.execute(sql`
-      UPDATE cycles c
-      SET status = CASE WHEN EXISTS (SELECT 1 FROM payroll_lines l
-                                     WHERE l.cycle_id = c.id AND l.status = 'pending')
-                        THEN 'submitted' ELSE 'reconciled' END
-      WHERE c.id = ${cycleId} AND c.status IN ('submitted', 'reconciled')`);
-    const control = await controlTotals(tx, cycleId);
-    if (!control.holds) {
-      throw new Error(
-        `control equation broken for cycle ${cycleId}: off by ${control.difference.toFixed(2)}`,
-      );
-    }
-    out.push({ cycleId, control });
-  }
-  return out;
+  return c ?? { matched: 0, unknown: 0, ambiguous: 0, conflicts: 0, exceptions: 0 };
 }
 
 /** Reconciles every *.xml file of a folder in name order; stops at the first unreadable one. */
 export async function reconcileDirectory(
   db: Db,
-  p: { dir: string; loadedBy: string },
+  p: { dir: string; loadedBy: string; valueDateToleranceDays?: number },
 ): Promise<ReconcileResult[]> {
   const entries = await readdir(p.dir, { withFileTypes: true }).catch(() => {
     throw new SikaError('FILE_NOT_FOUND', `${p.dir}: no such folder`, { path: p.dir });
@@ -223,7 +236,7 @@ export async function reconcileDirectory(
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const results: ReconcileResult[] = [];
   for (const name of names) {
-    results.push(await reconcileFile(db, { path: join(p.dir, name), loadedBy: p.loadedBy }));
+    results.push(await reconcileFile(db, { ...p, path: join(p.dir, name) }));
   }
   return results;
 }

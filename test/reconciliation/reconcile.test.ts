@@ -83,7 +83,7 @@ describe('a report with settled and rejected transactions (cycle 201)', () => {
       pending: 0,
       unknown: 0,
       conflicts: 0,
-      exceptions: 2,
+      exceptions: 3,
     });
     expect(await lineStates(cycleId)).toEqual([
       [1, 'paid', null],
@@ -103,7 +103,7 @@ describe('a report with settled and rejected transactions (cycle 201)', () => {
     expect(await cycleStatus(cycleId)).toBe('reconciled');
   });
 
-  it('opens a failed_payment exception per failed line with the meaning of its code', async () => {
+  it('opens a failed_payment exception per failed line with the meaning of its code, and sends the MD07 household to review', async () => {
     expect(await exceptionsOf(cycleId)).toEqual([
       {
         kind: 'failed_payment',
@@ -119,6 +119,23 @@ describe('a report with settled and rejected transactions (cycle 201)', () => {
         amount: '256.50',
         detail: 'End customer deceased',
       },
+      {
+        kind: 'household_review',
+        line_no: 5,
+        reason_code: 'MD07',
+        amount: '256.50',
+        detail: 'household HH0000005 to be reviewed: End customer deceased',
+      },
+    ]);
+    const extra = await rows<{ action: string; household_ref: string | null; state: string }>(
+      t.db,
+      sql`SELECT action, household_ref, state FROM exceptions WHERE cycle_id = ${cycleId}
+          ORDER BY id`,
+    );
+    expect(extra).toEqual([
+      { action: 'Obtain a new payment instrument', household_ref: null, state: 'open' },
+      { action: 'Stop payment; review the household', household_ref: null, state: 'open' },
+      { action: 'Stop payment; review the household', household_ref: 'HH0000005', state: 'open' },
     ]);
   });
 
@@ -156,7 +173,7 @@ describe('a report with settled and rejected transactions (cycle 201)', () => {
       records: 5,
       paid: 3,
       failed: 2,
-      exceptions: 2,
+      exceptions: 3,
       cycleIds: [cycleId],
     });
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
@@ -186,7 +203,7 @@ describe('a report with settled and rejected transactions (cycle 201)', () => {
       [4, 'paid', null],
       [5, 'failed', 'MD07'],
     ]);
-    const ex = (await exceptionsOf(cycleId)).slice(2);
+    const ex = (await exceptionsOf(cycleId)).slice(3);
     expect(ex.map((e) => [e.kind, e.line_no, e.reason_code])).toEqual([
       ['duplicate_record', 2, null],
       ['conflicting_status', 1, 'AC01'],

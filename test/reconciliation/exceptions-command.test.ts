@@ -1,0 +1,91 @@
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SikaError } from '../../src/errors.js';
+import { registerExceptions } from '../../src/cli/exceptions-command.js';
+import { markUnconfirmed } from '../../reconciliation/unconfirmed.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createSubmittedCycle } from './fixtures.js';
+
+let t: TestDatabase;
+let cycleId: number;
+const saved = process.env.DATABASE_URL;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  process.env.DATABASE_URL = t.url;
+  ({ cycleId } = await createSubmittedCycle(t.db, { cycleNumber: 601, lines: ['304.00'] }));
+  await markUnconfirmed(t.db, { olderThanDays: 1, now: new Date(Date.now() + 2 * 86_400_000) });
+});
+afterAll(async () => {
+  process.env.DATABASE_URL = saved;
+  await t.drop();
+});
+
+/** Runs one command line in-process; returns what it printed. */
+async function sika(...args: string[]): Promise<string> {
+  const program = new Command('sika').exitOverride().configureOutput({
+    writeOut: (s) => void process.stdout.write(s),
+    writeErr: (s) => void process.stdout.write(s),
+  });
+  registerExceptions(program);
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  try {
+    await program.parseAsync(['node', 'sika', ...args]);
+  } catch (err) {
+    if (!(err instanceof Error && 'exitCode' in err)) throw err;
+  } finally {
+    spy.mockRestore();
+  }
+  return out;
+}
+
+describe('the exceptions command line', () => {
+  it.each([
+    [['exceptions', 'list', '--help'], /--cycle <id>[\s\S]*--state <state>/],
+    [
+      ['exceptions', 'resolve', '--help'],
+      /--action <action>[\s\S]*--note <text>[\s\S]*--as <user>/,
+    ],
+    [['close', '--help'], /--cycle <id>[\s\S]*--as <user>/],
+    [['unconfirmed', '--help'], /--older-than-days <n>[\s\S]*--as <user>/],
+  ])('explains %j', async (args, expected) => {
+    expect(await sika(...args)).toMatch(expected);
+  });
+
+  it('lists the open exceptions of a cycle, resolves one and closes the cycle', async () => {
+    const listed = await sika('exceptions', 'list', '--cycle', String(cycleId), '--state', 'open');
+    expect(listed).toMatch(/open +unconfirmed_past_time .*LEAP-601-HH0000001 .*GH¢ ?304\.00/);
+    const id = listed.trim().split(/\s+/)[0]!;
+    expect(
+      await sika(
+        'exceptions',
+        'resolve',
+        id,
+        '--action',
+        'note',
+        '--note',
+        'confirmed by phone',
+        '--as',
+        'efua.owusu',
+      ),
+    ).toBe(`exception ${id}: resolved (note)\n`);
+    expect(await sika('exceptions', 'list', '--cycle', String(cycleId), '--state', 'open')).toBe(
+      'no exceptions open\n',
+    );
+    expect(await sika('close', '--cycle', String(cycleId), '--as', 'efua.owusu')).toMatch(
+      new RegExp(`^cycle ${cycleId} closed: 1 lines, 1 exceptions`),
+    );
+  });
+
+  it('refuses to close again with CYCLE_STATE', async () => {
+    const err = await sika('close', '--cycle', String(cycleId), '--as', 'efua.owusu').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SikaError);
+    expect((err as SikaError).code).toBe('CYCLE_STATE');
+  });
+});
