@@ -1,6 +1,13 @@
 import type { ReportKind } from './header.js';
 
-export const REPORT_KINDS: readonly ReportKind[] = ['exceptions', 'reconciliation'];
+export const REPORT_KINDS: readonly ReportKind[] = [
+  'exceptions',
+  'reconciliation',
+  'register',
+  'payment-summary',
+  'variance',
+  'audit-trail',
+];
 export type { ReportKind } from './header.js';
 export {
   writeReport,

@@ -5,9 +5,18 @@ import { logger } from '../src/logger.js';
 import { writeExceptionsPdf } from './exceptions-pdf.js';
 import { writeExceptionsXlsx } from './exceptions-xlsx.js';
 import { loadReportHeader, type ReportHeader, type ReportKind } from './header.js';
+import { recordUnmaskedExport, resolveMasking } from './masking.js';
 import type { ReportOutcome } from './outcome.js';
 import { writeReconciliationPdf } from './reconciliation-pdf.js';
 import { writeReconciliationXlsx } from './reconciliation-xlsx.js';
+import { writeAuditTrailPdf } from './audit-trail-pdf.js';
+import { writeAuditTrailXlsx } from './audit-trail-xlsx.js';
+import { writePaymentSummaryPdf } from './payment-summary-pdf.js';
+import { writePaymentSummaryXlsx } from './payment-summary-xlsx.js';
+import { writeRegisterPdf } from './register-pdf.js';
+import { writeRegisterXlsx } from './register-xlsx.js';
+import { writeVariancePdf } from './variance-pdf.js';
+import { writeVarianceXlsx } from './variance-xlsx.js';
 
 export type ReportFormat = 'pdf' | 'xlsx';
 
@@ -16,8 +25,13 @@ export interface WriteReportParams {
   cycleId: number;
   format: ReportFormat;
   outDir: string;
-  /** Username of the person the report is made for; printed on it. */
+  /** Username of the person the report is made for; printed on it. Their role sets the masking. */
   generatedBy: string;
+  /**
+   * Full Ghana Card PINs and instruments instead of their last 4 digits. Only an administrator
+   * may ask (else FOUR_EYES); the export is recorded in the audit trail as report.unmasked_export.
+   */
+  unmasked?: boolean;
   now?: Date;
 }
 
@@ -25,10 +39,15 @@ export interface WrittenReport {
   path: string;
   /**
    * Exception report: exceptions listed (a PDF lists at most PDF_EXCEPTION_ROW_LIMIT).
-   * Reconciliation summary: payroll lines accounted for.
+   * Reconciliation summary, register, payment summary: payroll lines. Variance: beneficiaries
+   * new, dropped or changed. Audit trail: events listed.
    */
   rows: number;
-  /** Exception report: amount of all exceptions. Reconciliation summary: the sealed total. */
+  /**
+   * Exception report: amount of all exceptions. Reconciliation summary, register, payment
+   * summary: the cycle's total. Variance: the net change against the previous cycle. Audit
+   * trail: 0.
+   */
   total: string;
 }
 
@@ -37,6 +56,10 @@ type Writer = (db: Db, p: { header: ReportHeader; path: string }) => Promise<Rep
 const WRITERS: Record<ReportKind, Record<ReportFormat, Writer>> = {
   exceptions: { pdf: writeExceptionsPdf, xlsx: writeExceptionsXlsx },
   reconciliation: { pdf: writeReconciliationPdf, xlsx: writeReconciliationXlsx },
+  register: { pdf: writeRegisterPdf, xlsx: writeRegisterXlsx },
+  'payment-summary': { pdf: writePaymentSummaryPdf, xlsx: writePaymentSummaryXlsx },
+  variance: { pdf: writeVariancePdf, xlsx: writeVarianceXlsx },
+  'audit-trail': { pdf: writeAuditTrailPdf, xlsx: writeAuditTrailXlsx },
 };
 
 const log = logger('reports');
@@ -58,12 +81,23 @@ export async function writeReport(db: Db, p: WriteReportParams): Promise<Written
     generatedBy: p.generatedBy,
     now: p.now ?? new Date(),
   });
+  const { masked } = await resolveMasking(db, p);
+  header.masked = masked;
   await mkdir(p.outDir, { recursive: true });
   const path = join(p.outDir, reportFileName(header, p.format));
   const partial = `${path}.part`;
 
   try {
     const outcome = await WRITERS[p.kind][p.format](db, { header, path: partial });
+    if (!masked) {
+      await recordUnmaskedExport(db, {
+        actor: p.generatedBy,
+        cycleId: p.cycleId,
+        kind: p.kind,
+        format: p.format,
+        fileName: reportFileName(header, p.format),
+      });
+    }
     await rename(partial, path);
     log.info(
       {
@@ -71,6 +105,7 @@ export async function writeReport(db: Db, p: WriteReportParams): Promise<Written
         kind: p.kind,
         format: p.format,
         rows: outcome.rows,
+        masked,
         durationMs: Date.now() - started,
       },
       'report written',

@@ -22,15 +22,23 @@ export interface ReportPdf {
   finished: Promise<unknown>;
 }
 
-/** Opens an A4 landscape report at path and draws its title block on the first page. */
-export function openReportPdf(path: string, header: ReportHeader): ReportPdf {
+/**
+ * Opens an A4 landscape report at path and draws its title block on the first page. With
+ * streamed: true, each page goes to the file as soon as the next one starts; the writer must then
+ * know the page count beforehand and draw each page's footer itself (see FixedPdf).
+ */
+export function openReportPdf(
+  path: string,
+  header: ReportHeader,
+  opts: { streamed?: boolean } = {},
+): ReportPdf {
   // bufferPages keeps every page in memory (about half a megabyte each) until the end, so that
   // "Page x of y" can be written; long listings are bounded by their writers for that reason.
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
     margins: MARGIN,
-    bufferPages: true,
+    bufferPages: opts.streamed !== true,
     info: {
       Title: `${header.title}, ${header.programme} ${header.cycleLabel}`,
       Author: header.generatedBy.fullName,
@@ -133,35 +141,46 @@ export async function finishReportPdf(pdf: ReportPdf): Promise<number> {
   const pages = range.count;
   for (let i = 0; i < pages; i++) {
     doc.switchToPage(range.start + i);
-    const left = doc.page.margins.left;
-    const width = doc.page.width - left - doc.page.margins.right;
-    // Text in the margins would otherwise make pdfkit start a new page.
-    const margins = { ...doc.page.margins };
-    doc.page.margins.top = 0;
-    doc.page.margins.bottom = 0;
-
-    doc.font(FONTS.regular).fontSize(7).fillColor('#444444');
-    if (i > 0) {
-      doc.text(`${h.title} · ${h.programme} ${h.cycleLabel}`, left, 24, {
-        width,
-        lineBreak: false,
-      });
-    }
-    const footerY = doc.page.height - 30;
-    doc.text(`Seal (SHA-256) ${h.seal ?? 'not sealed'}`, left, footerY, {
-      width: width - 90,
-      lineBreak: false,
-    });
-    doc.text(`Page ${i + 1} of ${pages}`, left + width - 90, footerY, {
-      width: 90,
-      align: 'right',
-      lineBreak: false,
-    });
-
-    doc.page.margins.top = margins.top;
-    doc.page.margins.bottom = margins.bottom;
+    drawPageFurniture(doc, h, i, pages);
   }
   doc.end();
   await pdf.finished;
   return pages;
+}
+
+/** The running header (after the first page) and the seal and "Page x of y" footer of one page. */
+export function drawPageFurniture(
+  doc: PDFKit.PDFDocument,
+  h: ReportHeader,
+  pageIndex: number,
+  pages: number,
+): void {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  // Text in the margins would otherwise make pdfkit start a new page.
+  const margins = { ...doc.page.margins };
+  doc.page.margins.top = 0;
+  doc.page.margins.bottom = 0;
+
+  doc.font(FONTS.regular).fontSize(7).fillColor('#444444');
+  if (pageIndex > 0) {
+    doc.text(`${h.title} · ${h.programme} ${h.cycleLabel}`, left, 24, {
+      width,
+      lineBreak: false,
+    });
+  }
+  const footerY = doc.page.height - 30;
+  doc.text(`Seal (SHA-256) ${h.seal ?? 'not sealed'}`, left, footerY, {
+    width: width - 90,
+    lineBreak: false,
+  });
+  doc.text(`Page ${pageIndex + 1} of ${pages}`, left + width - 90, footerY, {
+    width: 90,
+    align: 'right',
+    lineBreak: false,
+  });
+  doc.fillColor('black');
+
+  doc.page.margins.top = margins.top;
+  doc.page.margins.bottom = margins.bottom;
 }
