@@ -4,6 +4,8 @@ import { registerBench } from './cli/bench-command.js';
 import { registerCycle } from './cli/cycle-command.js';
 import { registerDb } from './cli/db-command.js';
 import { registerDemo } from './cli/demo-command.js';
+import { registerExceptions } from './cli/exceptions-command.js';
+import { registerGhipssServer } from './cli/ghipss-server-command.js';
 import { registerImport } from './cli/import-command.js';
 import { registerReconcile } from './cli/reconcile-command.js';
 import { registerReport } from './cli/report-command.js';
@@ -13,7 +15,7 @@ import { registerSubmit } from './cli/submit-command.js';
 
 const program = new Command('sika')
   .description(
-    'Payroll and payment reconciliation for LEAP and LIPW: build cycles, approve and seal them,\n' +
+    'Payroll and payment reconciliation for LEAP and LIPW: build cycles, approve and seal them, ' +
       'send payment files to GhIPSS, reconcile the responses and report to auditors.',
   )
   .showHelpAfterError()
@@ -26,7 +28,9 @@ registerImport(program);
 registerCycle(program);
 registerSubmit(program);
 registerSimulator(program);
+registerGhipssServer(program);
 registerReconcile(program);
+registerExceptions(program);
 registerReport(program);
 registerBench(program);
 

@@ -13,7 +13,9 @@ export function initLogger(opts: { level: string; file: string }): Logger {
     root = pino({ level: opts.level }, pino.destination(2));
   } else {
     mkdirSync(dirname(opts.file), { recursive: true });
-    root = pino({ level: opts.level }, pino.destination({ dest: opts.file, sync: false }));
+    // Synchronous writes: a command line process exits right after its work, and an
+    // asynchronous buffer would lose the last lines. Log lines are few (per batch, not per row).
+    root = pino({ level: opts.level }, pino.destination({ dest: opts.file, sync: true }));
   }
   return root;
 }

@@ -38,7 +38,7 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description(
-      'measure one stage on PostgreSQL (DATABASE_URL, else the local server) on generated data;\n' +
+      'measure one stage on PostgreSQL (DATABASE_URL, else the local server) on generated data; ' +
         'ends with one JSON line: stage, rows, seconds, rows_per_s, peak_rss_mb',
     )
     .argument('<stage>', `one of ${BENCH_STAGES.join(', ')}`)

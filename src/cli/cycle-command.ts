@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { SikaError } from '../errors.js';
-import { formatCedi } from '../money.js';
+import { formatCedi, money, type Money } from '../money.js';
 import {
   approveCycle,
   buildLeapCycle,
   buildLipwPayroll,
   listCycles,
+  precheckCycle,
   rejectCycle,
   type BuildResult,
 } from '../payroll/index.js';
@@ -36,11 +37,23 @@ export function registerCycle(program: Command): void {
     )
     .requiredOption('--programme <name>', 'leap or lipw')
     .option('--cycle <n>', 'LEAP cycle number, e.g. 106 (Nov-Dec 2026)', positiveInt('--cycle'))
+    .option(
+      '--joint-with <n>',
+      'LEAP: pay a second cycle in the same run, e.g. --cycle 94 --joint-with 95',
+      positiveInt('--joint-with'),
+    )
     .option('--from <date>', 'LIPW pay period: first day', isoDate('--from'))
     .option('--to <date>', 'LIPW pay period: last day', isoDate('--to'))
     .requiredOption('--as <user>', 'the payroll officer building it')
     .action(
-      async (o: { programme: string; cycle?: number; from?: string; to?: string; as: string }) => {
+      async (o: {
+        programme: string;
+        cycle?: number;
+        jointWith?: number;
+        from?: string;
+        to?: string;
+        as: string;
+      }) => {
         const programme = o.programme.toLowerCase();
         if (programme === 'leap' && !o.cycle)
           throw new SikaError('USAGE', 'a LEAP build needs --cycle N');
@@ -54,7 +67,11 @@ export function registerCycle(program: Command): void {
         await withDatabase(async ({ database }) => {
           const result =
             programme === 'leap'
-              ? await buildLeapCycle(database.db, { cycleNumber: o.cycle!, builtBy: o.as })
+              ? await buildLeapCycle(database.db, {
+                  cycleNumber: o.cycle!,
+                  jointWith: o.jointWith,
+                  builtBy: o.as,
+                })
               : await buildLipwPayroll(database.db, {
                   periodStart: o.from!,
                   periodEnd: o.to!,
@@ -72,13 +89,41 @@ export function registerCycle(program: Command): void {
       await withDatabase(async ({ database }) => {
         const all = await listCycles(database.db);
         if (all.length === 0) process.stdout.write('no cycles yet\n');
+        else {
+          process.stdout.write(
+            `${'id'.padStart(4)}  ${'prog'.padEnd(5)} ${'period'.padEnd(24)} ${'status'.padEnd(11)} ` +
+              `${'lines'.padStart(14)}  ${'total'.padStart(20)}  who\n`,
+          );
+        }
         for (const c of all) {
           process.stdout.write(
             `${String(c.id).padStart(4)}  ${c.programme.padEnd(5)} ${c.periodKey.padEnd(24)} ${c.status.padEnd(11)} ` +
-              `${String(c.lineCount).padStart(8)} lines  ${c.totalAmount.padStart(16)}  built by ${c.builtBy}` +
+              `${String(c.lineCount).padStart(8)} lines  ${formatCedi(money(c.totalAmount)).padStart(20)}  built by ${c.builtBy}` +
               `${c.approvedBy ? `, approved by ${c.approvedBy}` : ''}\n`,
           );
         }
+      });
+    });
+
+  cycle
+    .command('precheck')
+    .description(
+      'what the approver should look at first: variance against the last cycle, shared instruments, outliers',
+    )
+    .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
+    .action(async (o: { cycle: number }) => {
+      await withDatabase(async ({ database }) => {
+        const r = await precheckCycle(database.db, o.cycle);
+        const v = r.variance;
+        const count = (c: { households: number; amount: Money }) =>
+          `${c.households} (${formatCedi(c.amount)})`;
+        process.stdout.write(
+          `cycle ${r.cycleId} against ${r.previousCycleId === null ? 'no previous cycle' : `cycle ${r.previousCycleId}`}\n` +
+            `  previous ${count(v.previous)}, now ${count(v.current)}\n` +
+            `  new ${count(v.new)}, dropped ${count(v.dropped)}, changed amount ${count(v.changed)}\n` +
+            `  instruments shared by several households: ${r.sharedInstruments.count}\n` +
+            `  amounts above ${formatCedi(r.outliers.threshold)}: ${r.outliers.count}\n`,
+        );
       });
     });
 

@@ -8,11 +8,14 @@ import { positiveInt } from './options.js';
 import { runPipeline, type PipelineSummary } from './pipeline.js';
 import { DEFAULT_LIPW_PERIOD } from './sample-command.js';
 
+/** Not a secret: it only lets the demo show signed manifests when SIKA_MANIFEST_KEY is unset. */
+const DEMO_MANIFEST_KEY = 'sika-demo-manifest-key (not a secret)';
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'run a whole LEAP and LIPW cycle on a fresh embedded database: sample data, import, build,\n' +
+      'run a whole LEAP and LIPW cycle on a fresh embedded database: sample data, import, build, ' +
         'approve, payment files, GhIPSS answer, reconciliation, reports; outputs under ./out',
     )
     .option(
@@ -30,7 +33,7 @@ export function registerDemo(program: Command): void {
       // twice gives the same result and never touches the working database in SIKA_DB_DIR.
       const dbDir = join(config.dataDir, '..', 'demo-db');
       await rm(dbDir, { recursive: true, force: true });
-      for (const dir of ['outbox', 'inbox', 'reports', 'summary.json']) {
+      for (const dir of ['outbox', 'inbox', 'reports', 'rejects', 'summary.json']) {
         await rm(join(config.outDir, dir), { recursive: true, force: true });
       }
       await rm(join(config.dataDir, 'sample'), { recursive: true, force: true });
@@ -46,6 +49,7 @@ export function registerDemo(program: Command): void {
             lipwPeriod: DEFAULT_LIPW_PERIOD,
             dataDir: config.dataDir,
             outDir: config.outDir,
+            manifestKey: config.manifestKey ?? DEMO_MANIFEST_KEY,
           }),
         { databaseUrl: undefined, dbDir },
       );
@@ -93,6 +97,7 @@ function printSummary(s: PipelineSummary, outDir: string, dbDir: string, seconds
   out.write(`  payment files: ${s.payment_files.length} in ${join(outDir, 'outbox')}\n`);
   out.write(`  status reports: ${s.response_files.length} in ${join(outDir, 'inbox')}\n`);
   out.write(`  reports: ${s.reports.length} in ${join(outDir, 'reports')}\n`);
+  out.write(`  rejected input rows: ${join(outDir, 'rejects')}\n`);
   out.write(`  summary: ${join(outDir, 'summary.json')}\n`);
-  out.write(`  database: ${dbDir} (explore it with SIKA_DB_DIR=${dbDir} sika cycle list)\n`);
+  out.write(`  database: ${dbDir} (explore it: SIKA_DB_DIR=${dbDir} npm run sika -- cycle list)\n`);
 }

@@ -1,10 +1,15 @@
 import { InvalidArgumentError } from 'commander';
 
-/** Parses a positive whole number option, naming the option when it is not one. */
-export function positiveInt(name: string) {
+/**
+ * Parses a positive whole number option, naming the option when it is not one. The ceiling keeps
+ * absurd values (a file of three billion payments) from reaching the database as an overflow.
+ */
+export function positiveInt(name: string, max = 10_000_000) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1) {
-      throw new InvalidArgumentError(`${name} must be a whole number above 0, got "${value}"`);
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from 1 to ${max}, got "${value}"`,
+      );
     }
     return Number(value);
   };

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   lipwPeriod: { start: string; end: string };
   dataDir: string;
   outDir: string;
+  /** Signs the payment file manifests; the demo uses a key of its own when none is set. */
+  manifestKey?: string;
 }
 
 export interface CycleSummary {
@@ -90,7 +92,11 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
   });
 
   const imports = await step('importing the CSV files', () =>
-    importDirectory(db, { dir: sampleDir, loadedBy: DEMO_ACTORS.officer }),
+    importDirectory(db, {
+      dir: sampleDir,
+      loadedBy: DEMO_ACTORS.officer,
+      rejectsDir: join(o.outDir, 'rejects'),
+    }),
   );
 
   const builds: BuildResult[] = await step('building LEAP cycle and LIPW payroll', async () => [
@@ -110,6 +116,7 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
         cycleId: b.cycleId,
         submittedBy: DEMO_ACTORS.finance,
         outbox,
+        manifestKey: o.manifestKey,
       });
       paymentFiles.push(...submitted.files.map((f) => f.path));
     }

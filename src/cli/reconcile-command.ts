@@ -3,37 +3,66 @@ import {
   describeFile,
   reconcileDirectory,
   reconcileFile,
+  type FileDescription,
   type ReconcileResult,
 } from '../../reconciliation/index.js';
+import { Decimal } from 'decimal.js';
+import {
+  controlTotals,
+  LINE_STATUSES,
+  type ControlTotals,
+  type LineStatus,
+} from '../../reconciliation/control-equation.js';
 import { SikaError } from '../errors.js';
 import { formatCedi } from '../money.js';
 import { withDatabase } from './context.js';
 
-export function printReconcile(results: ReconcileResult[]): void {
+export function printReconcile(results: ReconcileResult[], totals: ControlTotals[]): void {
   for (const r of results) {
     if (r.duplicate) {
       process.stdout.write(`${r.fileName}: loaded before (same SHA-256): nothing changed\n`);
       continue;
     }
     process.stdout.write(
-      `${r.fileName}: ${r.records} records, ${r.paid} paid, ${r.failed} failed, ${r.pending} pending, ` +
-        `${r.unknown} unknown, ${r.conflicts} conflicts, ${r.exceptions} exceptions\n`,
+      `${r.fileName} (${r.format}): ${r.records} records, ${r.paid} paid, ${r.failed} failed, ` +
+        `${r.returned} returned, ${r.pending} pending, ${r.unknown} unknown, ${r.ambiguous} ambiguous, ` +
+        `${r.conflicts} conflicts, ${r.exceptions} exceptions\n`,
     );
   }
-  const seen = new Set<number>();
-  for (const r of results) {
-    for (const c of r.cycles) {
-      if (seen.has(c.cycleId)) continue;
-      seen.add(c.cycleId);
-      const t = c.control;
-      process.stdout.write(
-        `cycle ${c.cycleId}: sealed ${formatCedi(t.sealedTotal)} = paid ${formatCedi(t.byStatus.paid.amount)}` +
-          ` + failed ${formatCedi(t.byStatus.failed.amount)} + returned ${formatCedi(t.byStatus.returned.amount)}` +
-          ` + pending ${formatCedi(t.byStatus.pending.amount)} + unconfirmed ${formatCedi(t.byStatus.unconfirmed.amount)}` +
-          ` (${t.holds ? 'holds' : `OFF BY ${formatCedi(t.difference)}`})\n`,
-      );
-    }
+  for (const t of totals) {
+    const part = (s: LineStatus) => `${s} ${formatCedi(t.byStatus[s].amount)}`;
+    process.stdout.write(
+      `cycle ${t.cycleId} now: sealed ${formatCedi(t.sealedTotal)} = ` +
+        `${LINE_STATUSES.map(part).join(' + ')} (${t.holds ? 'holds' : `OFF BY ${formatCedi(t.difference)}`})\n`,
+    );
   }
+}
+
+/** Decimal amounts as 2-decimal strings, for JSON output. */
+function plain(value: unknown): unknown {
+  if (Decimal.isDecimal(value)) return (value as Decimal).toFixed(2);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+function describeAsText(d: FileDescription): string {
+  const tally = (t: Record<string, { records: number; amount: Decimal }>) =>
+    Object.entries(t)
+      .map(
+        ([key, v]) =>
+          `  ${key.padEnd(10)} ${String(v.records).padStart(8)}  ${formatCedi(v.amount)}`,
+      )
+      .join('\n');
+  return [
+    `${d.fileName}: ${d.format}, message ${d.messageId ?? '(none)'}, ${d.records} records`,
+    'by status:',
+    tally(d.byStatus),
+    'by reason:',
+    tally(d.byReason) || '  (none)',
+  ].join('\n');
 }
 
 export function registerReconcile(program: Command): void {
@@ -68,7 +97,11 @@ export function registerReconcile(program: Command): void {
           const results = o.dir
             ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy })
             : await sequential(files, (path) => reconcileFile(database.db, { path, loadedBy }));
-          printReconcile(results);
+          const touched = [...new Set(results.flatMap((r) => r.cycles.map((c) => c.cycleId)))];
+          const totals = [];
+          for (const id of touched.sort((a, b) => a - b))
+            totals.push(await controlTotals(database.db, id));
+          printReconcile(results, totals);
         });
       },
     );

@@ -12,9 +12,16 @@ export function registerReport(program: Command): void {
     .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
     .option('--format <format>', 'pdf or xlsx', 'pdf')
     .option('--out <dir>', 'folder for the report (default: SIKA_OUT_DIR/reports)')
+    .option(
+      '--unmasked',
+      'show Ghana Card PINs and account numbers in full (administrators only; recorded in the audit trail)',
+    )
     .requiredOption('--as <user>', 'who generates it (printed on the report)')
     .action(
-      async (kind: string, o: { cycle: number; format: string; out?: string; as: string }) => {
+      async (
+        kind: string,
+        o: { cycle: number; format: string; out?: string; as: string; unmasked?: boolean },
+      ) => {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) {
           throw new SikaError(
             'USAGE',
@@ -31,6 +38,7 @@ export function registerReport(program: Command): void {
             format: o.format as 'pdf' | 'xlsx',
             outDir: o.out ?? `${config.outDir}/reports`,
             generatedBy: o.as,
+            unmasked: o.unmasked === true,
           });
           process.stdout.write(`${r.path}: ${r.rows} rows, total ${r.total}\n`);
         });

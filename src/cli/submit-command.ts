@@ -1,31 +1,113 @@
 import type { Command } from 'commander';
-import { submitCycle } from '../ghipss/index.js';
+import { SikaError } from '../errors.js';
+import {
+  CHANNELS,
+  HttpTransport,
+  PAYMENT_FORMATS,
+  submitCycle,
+  type Channel,
+} from '../ghipss/index.js';
 import { formatCedi, money } from '../money.js';
 import { withDatabase } from './context.js';
 import { positiveInt } from './options.js';
+
+interface SubmitOptions {
+  cycle: number;
+  as: string;
+  outbox?: string;
+  maxTx: number;
+  format: string[];
+  transport: string;
+}
+
+/** "ezwich=ezwich-csv" pairs into a format per channel, refusing unknown names. */
+function formatsOf(pairs: string[]): Partial<Record<Channel, string>> {
+  const names = PAYMENT_FORMATS.map((f) => f.name);
+  const out: Partial<Record<Channel, string>> = {};
+  for (const pair of pairs) {
+    const [channel, name] = pair.split('=');
+    if (!channel || !name || !(CHANNELS as readonly string[]).includes(channel)) {
+      throw new SikaError(
+        'USAGE',
+        `--format takes CHANNEL=FORMAT with CHANNEL one of ${CHANNELS.join(', ')}, got "${pair}"`,
+      );
+    }
+    if (!names.includes(name)) {
+      throw new SikaError('USAGE', `unknown format "${name}"; formats: ${names.join(', ')}`);
+    }
+    out[channel as Channel] = name;
+  }
+  return out;
+}
 
 export function registerSubmit(program: Command): void {
   program
     .command('submit')
     .description(
-      'write the payment files (pain.001.001.03) of an approved cycle to the outbox, exactly once',
+      'write the payment files of an approved cycle and send them to GhIPSS, exactly once ' +
+        '(a retry sends only what the far side does not have)',
     )
     .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
     .requiredOption('--as <user>', 'the finance officer sending it')
-    .option('--outbox <dir>', 'folder GhIPSS collects from (default: SIKA_OUT_DIR/outbox)')
-    .option('--max-tx <n>', 'most transactions in one file', positiveInt('--max-tx'), 50_000)
-    .action(async (o: { cycle: number; as: string; outbox?: string; maxTx: number }) => {
+    .option('--outbox <dir>', 'folder the files are written to (default: SIKA_OUT_DIR/outbox)')
+    .option(
+      '--max-tx <n>',
+      'most transactions in one file',
+      positiveInt('--max-tx', 1_000_000),
+      50_000,
+    )
+    .option(
+      '--format <channel=format>',
+      `layout for a channel (repeatable); formats: ${PAYMENT_FORMATS.map((f) => f.name).join(', ')}; ` +
+        'default pain.001.001.03',
+      (value: string, all: string[]) => [...all, value],
+      [] as string[],
+    )
+    .option(
+      '--transport <kind>',
+      'drop: the outbox is the folder GhIPSS collects from; http: POST to SIKA_GHIPSS_URL with SIKA_GHIPSS_TOKEN',
+      'drop',
+    )
+    .action(async (o: SubmitOptions) => {
+      const formats = formatsOf(o.format);
+      if (o.transport !== 'drop' && o.transport !== 'http') {
+        throw new SikaError('USAGE', `--transport must be drop or http, got "${o.transport}"`);
+      }
       await withDatabase(async ({ database, config }) => {
+        let transport;
+        if (o.transport === 'http') {
+          if (!config.ghipssUrl || !config.ghipssToken) {
+            throw new SikaError(
+              'USAGE',
+              '--transport http needs SIKA_GHIPSS_URL and SIKA_GHIPSS_TOKEN',
+            );
+          }
+          transport = new HttpTransport({ baseUrl: config.ghipssUrl, token: config.ghipssToken });
+        }
         const r = await submitCycle(database.db, {
           cycleId: o.cycle,
           submittedBy: o.as,
           outbox: o.outbox ?? `${config.outDir}/outbox`,
           maxTxPerFile: o.maxTx,
+          debtor: {
+            name: config.debtorName,
+            account: config.debtorAccount,
+            agentBic: config.debtorAgentBic,
+          },
+          formats,
+          transport,
+          manifestKey: config.manifestKey,
         });
         for (const f of r.files) {
           const note = f.alreadySent ? ' (sent before: not sent again)' : '';
           process.stdout.write(
-            `${f.fileName}: ${f.txCount} payments, ${formatCedi(money(f.controlSum))}, sha256 ${f.sha256}${note}\n`,
+            `${f.fileName} [${f.format}]: ${f.txCount} payments, ${formatCedi(money(f.controlSum))}, ` +
+              `sha256 ${f.sha256}${note}\n`,
+          );
+        }
+        if (!config.manifestKey) {
+          process.stderr.write(
+            'note: SIKA_MANIFEST_KEY is not set, so the manifests are unsigned\n',
           );
         }
       });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_KINDS } from '../../reports/index.js';
 import { runPipeline, type PipelineSummary } from '../../src/cli/pipeline.js';
 import { rows } from '../../src/db/open.js';
 import { money, sum } from '../../src/money.js';
@@ -90,7 +91,7 @@ describe('the demo path on a small sample', () => {
   });
 
   it('writes both reports for both cycles, as PDF and XLSX', async () => {
-    expect(summary.reports.length).toBe(8);
+    expect(summary.reports.length).toBe(REPORT_KINDS.length * 2 * 2);
     const reconXlsx = summary.reports.find(
       (p) => p.includes('LEAP') && p.endsWith('reconciliation.xlsx'),
     );
