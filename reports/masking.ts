@@ -1,10 +1,9 @@
-import { sql } from 'drizzle-orm';
 import { appendAudit } from '../src/audit/audit-log.js';
-import { rows, type Db } from '../src/db/open.js';
-import { SikaError } from '../src/errors.js';
+import type { Db } from '../src/db/open.js';
+import { requireRole, roleOf, type Role } from '../src/users/roles.js';
 
 /** The only role that may export full Ghana Card PINs and payment instruments. */
-export const UNMASKED_EXPORT_ROLE = 'administrator';
+export const UNMASKED_EXPORT_ROLE: Role = 'administrator';
 
 const GHANA_CARD = /^GHA-(\d{9})-(\d)$/;
 
@@ -43,19 +42,14 @@ export async function resolveMasking(
   db: Db,
   p: { generatedBy: string; unmasked?: boolean },
 ): Promise<{ masked: boolean; role: string }> {
-  const [user] = await rows<{ role: string }>(
+  if (!p.unmasked) return { masked: true, role: await roleOf(db, p.generatedBy) };
+  const role = await requireRole(
     db,
-    sql`SELECT role FROM users WHERE username = ${p.generatedBy}`,
+    p.generatedBy,
+    [UNMASKED_EXPORT_ROLE],
+    'export unmasked identifiers',
   );
-  if (!user) throw new SikaError('UNKNOWN_USER', `user ${p.generatedBy} is not registered`);
-  if (!p.unmasked) return { masked: true, role: user.role };
-  if (user.role !== UNMASKED_EXPORT_ROLE) {
-    throw new SikaError('FOUR_EYES', 'only an administrator may export unmasked identifiers', {
-      user: p.generatedBy,
-      role: user.role,
-    });
-  }
-  return { masked: false, role: user.role };
+  return { masked: false, role };
 }
 
 /** Records an unmasked export in the audit trail, in its own short transaction. */

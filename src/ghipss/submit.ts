@@ -3,9 +3,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log.js';
 import { loadConfig } from '../config.js';
 import type { Db } from '../db/open.js';
-import { cycles, submissions, users } from '../db/schema.js';
+import { cycles, submissions } from '../db/schema.js';
 import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
+import { requireRole, type Role } from '../users/roles.js';
 import { money, ZERO } from '../money.js';
 import type { Channel } from './file-names.js';
 import { formatsByChannel, paymentFormat, type PaymentFormat } from './formats/payment-format.js';
@@ -19,7 +20,7 @@ import { TransportError, type Transport } from './transport/transport.js';
 export type { Debtor } from './submission-file.js';
 
 const log = logger('ghipss.submit');
-const SUBMITTER_ROLES = ['finance_officer', 'administrator'];
+const SUBMITTER_ROLES: readonly Role[] = ['finance_officer', 'administrator'];
 export const PAIN001_FORMAT = 'pain.001.001.03';
 
 export interface SubmitParams {
@@ -59,11 +60,7 @@ export interface SubmitResult {
 }
 
 async function checkSubmitter(db: Db, username: string): Promise<void> {
-  const [user] = await db.select().from(users).where(eq(users.username, username));
-  if (!user) throw new SikaError('UNKNOWN_USER', `no user ${username}`);
-  if (!SUBMITTER_ROLES.includes(user.role)) {
-    throw new SikaError('FOUR_EYES', `${username} (${user.role}) may not submit payment files`);
-  }
+  await requireRole(db, username, SUBMITTER_ROLES, 'submit payment files');
 }
 
 async function loadSubmittableCycle(db: Db, cycleId: number): Promise<Cycle> {
