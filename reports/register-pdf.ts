@@ -45,14 +45,15 @@ export async function writeRegisterPdf(
 ): Promise<ReportOutcome> {
   const lipw = p.header.programme === 'LIPW';
   const columns = lipw ? LIPW_COLUMNS : LEAP_COLUMNS;
-  const unit = lipw ? 'workers' : 'households';
+  const noun = lipw ? 'worker' : 'household';
+  const count = (n: number) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   let outcome: ReportOutcome = { rows: 0, total: ZERO };
 
   const sumCells = (label: string, s: RegisterSums): string[] => {
     const amounts = [formatCedi(s.base), formatCedi(s.arrears), formatCedi(s.total)];
     return lipw
-      ? [`${label}: ${s.lines} ${unit}`, '', '', '', '', '', '', String(s.units), '', ...amounts]
-      : [`${label}: ${s.lines} ${unit}`, '', '', '', '', '', String(s.units), ...amounts];
+      ? [`${label}: ${count(s.lines)}`, '', '', '', '', '', '', String(s.units), '', ...amounts]
+      : [`${label}: ${count(s.lines)}`, '', '', '', '', '', String(s.units), ...amounts];
   };
   const span = lipw ? 7 : 6;
 
