@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { settlementFiles } from '../src/db/schema.js';
+import { InsertPipeline, type IdRange } from './insert-pipeline.js';
 import { parseCamt, type CamtHeader, type CamtRecord } from './camt-parser.js';
 import { INSERT_BATCH, reportedAmount, type FileScope } from './load-file.js';
 
@@ -23,14 +24,7 @@ export async function loadCamtFile(
   let fileId: number | undefined;
   let header: CamtHeader | undefined;
   let records = 0;
-  let firstId = Number.MAX_SAFE_INTEGER;
-  let lastId = 0;
-  let inflight: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  const settle = async () => {
-    await inflight;
-    if (failure) throw failure;
-  };
+  const pipeline = new InsertPipeline();
 
   for await (const ev of parseCamt(p.path, { name: fileName, batchSize: INSERT_BATCH })) {
     if (ev.kind === 'header') {
@@ -50,10 +44,10 @@ export async function loadCamtFile(
     }
     if (fileId === undefined) throw new Error('parseCamt gave records before its header');
     const batch = ev.records.map((r, i) => camtRow(r, fileName, records + i + 1));
-    await settle();
-    inflight = rows<{ lo: string | null; hi: string | null }>(
-      tx,
-      sql`WITH ins AS (
+    await pipeline.start(() =>
+      rows<IdRange>(
+        tx,
+        sql`WITH ins AS (
         INSERT INTO settlement_records (settlement_file_id, end_to_end_id, payment_info_id, status,
           reason_code, reason_text, amount, currency, credit_debit, reversal, bank_tx_code,
           booking_date, value_date, account, payroll_line_id, outcome, match_method)
@@ -70,25 +64,18 @@ export async function loadCamtFile(
         ORDER BY x.n
         RETURNING id)
       SELECT min(id) AS lo, max(id) AS hi FROM ins`,
-    ).then(
-      ([ids]) => {
-        if (ids?.lo != null) firstId = Math.min(firstId, Number(ids.lo));
-        if (ids?.hi != null) lastId = Math.max(lastId, Number(ids.hi));
-      },
-      (err: unknown) => {
-        failure = err;
-      },
+      ),
     );
     records += ev.records.length;
   }
 
-  await settle();
+  await pipeline.settle();
   if (fileId === undefined || !header) throw new Error('parseCamt ended without a header');
   await tx
     .update(settlementFiles)
     .set({ recordCount: records })
     .where(eq(settlementFiles.id, fileId));
-  return { fileId, firstId, lastId, header, records };
+  return { fileId, firstId: pipeline.firstId, lastId: pipeline.lastId, header, records };
 }
 
 function camtRow(r: CamtRecord, fileName: string, n: number) {

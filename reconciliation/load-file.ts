@@ -6,6 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { Cedi } from '../src/money.js';
 import { settlementFiles, settlementRecords } from '../src/db/schema.js';
+import { InsertPipeline, type IdRange } from './insert-pipeline.js';
 import { SikaError } from '../src/errors.js';
 import {
   parsePain002,
@@ -81,20 +82,7 @@ export async function loadFile(
   let fileId: number | undefined;
   let header: Pain002Header | undefined;
   let records = 0;
-  let firstId = Number.MAX_SAFE_INTEGER;
-  let lastId = 0;
-  const track = (ids: { lo: number | string | null; hi: number | string | null } | undefined) => {
-    if (ids?.lo != null) firstId = Math.min(firstId, Number(ids.lo));
-    if (ids?.hi != null) lastId = Math.max(lastId, Number(ids.hi));
-  };
-  // One batch insert runs in the database while the parser reads the next batch; never more than
-  // one, so a single-connection driver (PGlite) never sees two queries at once.
-  let inflight: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  const settle = async () => {
-    await inflight;
-    if (failure) throw failure;
-  };
+  const pipeline = new InsertPipeline();
 
   const statusRecord = async (v: {
     paymentInfoId: string | null;
@@ -102,7 +90,7 @@ export async function loadFile(
     reason: StatusReason | null;
     outcome: string;
   }) => {
-    await settle();
+    await pipeline.settle();
     const [row] = await tx
       .insert(settlementRecords)
       .values({
@@ -114,7 +102,7 @@ export async function loadFile(
         outcome: v.outcome,
       })
       .returning({ id: settlementRecords.id });
-    track({ lo: row!.id, hi: row!.id });
+    pipeline.track({ lo: row!.id, hi: row!.id });
   };
 
   for await (const ev of parsePain002(p.path, { name: fileName, batchSize: INSERT_BATCH })) {
@@ -153,11 +141,11 @@ export async function loadFile(
     } else {
       if (fileId === undefined) throw new Error('parsePain002 gave records before its header');
       const batch = ev.records.map((r, i) => recordRow(r, fileName, records + i + 1));
-      await settle();
       // One JSON parameter per batch: a 2,000-row VALUES list costs more to build than to insert.
-      inflight = rows<{ lo: string | null; hi: string | null }>(
-        tx,
-        sql`WITH ins AS (
+      await pipeline.start(() =>
+        rows<IdRange>(
+          tx,
+          sql`WITH ins AS (
           INSERT INTO settlement_records (settlement_file_id, end_to_end_id, payment_info_id,
                                           status, reason_code, reason_text, amount,
                                           payroll_line_id, outcome, match_method)
@@ -172,23 +160,19 @@ export async function loadFile(
           ORDER BY x.n
           RETURNING id)
         SELECT min(id) AS lo, max(id) AS hi FROM ins`,
-      ).then(
-        ([ids]) => track(ids),
-        (err: unknown) => {
-          failure = err;
-        },
+        ),
       );
       records += ev.records.length;
     }
   }
 
-  await settle();
+  await pipeline.settle();
   if (fileId === undefined || !header) throw new Error('parsePain002 ended without a header');
   await tx
     .update(settlementFiles)
     .set({ recordCount: records })
     .where(eq(settlementFiles.id, fileId));
-  return { fileId, firstId, lastId, header, records };
+  return { fileId, firstId: pipeline.firstId, lastId: pipeline.lastId, header, records };
 }
 
 /**
