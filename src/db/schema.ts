@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -19,6 +20,12 @@ import {
 /** Money columns: numeric(14,2), read and written as strings, converted to Decimal in code. */
 const amount = (name: string) => numeric(name, { precision: 14, scale: 2 });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+/**
+ * When this version of an enrolment record came into force: set on insert and, by trigger, on
+ * every real update. Rows older than the history are valid from -infinity, hence a string.
+ */
+const validFrom = () =>
+  timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull().defaultNow();
 
 // ---------------------------------------------------------------- reference data
 
@@ -50,6 +57,10 @@ export const grantSchedules = pgTable('grant_schedules', {
    * a top-up in a later cycle.
    */
   appliesRetroactivelyToCycle: integer('applies_retroactively_to_cycle'),
+  /** When the schedule was entered, so a past cycle is rebuilt with the schedules known then. */
+  recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'string' })
+    .notNull()
+    .defaultNow(),
 });
 
 /** LIPW daily wage, in force from a date. */
@@ -128,21 +139,25 @@ export const importRejects = pgTable(
   (t) => [index('import_rejects_file_idx').on(t.importFileId)],
 );
 
+/*
+ * The references of the tables an import fills by the hundred thousand (households to their
+ * district, region and import file; enrolments, members and instruments to their household;
+ * attendance to its worker and site) are checked once per statement over all the rows it wrote,
+ * by triggers (migration enrolment_statement_checks), not by a foreign key trigger per row: the
+ * per-row checks were most of the import's database time.
+ */
 export const households = pgTable(
   'households',
   {
     id: serial('id').primaryKey(),
     householdRef: text('household_ref').notNull().unique(),
-    regionCode: text('region_code')
-      .notNull()
-      .references(() => regions.code),
-    districtCode: text('district_code')
-      .notNull()
-      .references(() => districts.code),
+    regionCode: text('region_code').notNull(),
+    districtCode: text('district_code').notNull(),
     community: text('community').notNull(),
     enrolledOn: date('enrolled_on').notNull(),
     lastAssessedOn: date('last_assessed_on'),
-    importFileId: integer('import_file_id').references(() => importFiles.id),
+    importFileId: integer('import_file_id'),
+    validFrom: validFrom(),
   },
   (t) => [index('households_district_idx').on(t.districtCode)],
 );
@@ -152,12 +167,11 @@ export const enrolments = pgTable(
   'enrolments',
   {
     id: serial('id').primaryKey(),
-    householdId: integer('household_id')
-      .notNull()
-      .references(() => households.id),
+    householdId: integer('household_id').notNull(),
     programme: text('programme').notNull(),
     status: text('status').notNull(),
     since: date('since').notNull(),
+    validFrom: validFrom(),
   },
   (t) => [uniqueIndex('enrolments_household_programme_uq').on(t.householdId, t.programme)],
 );
@@ -167,9 +181,7 @@ export const members = pgTable(
   {
     id: serial('id').primaryKey(),
     memberRef: text('member_ref').notNull().unique(),
-    householdId: integer('household_id')
-      .notNull()
-      .references(() => households.id),
+    householdId: integer('household_id').notNull(),
     fullName: text('full_name').notNull(),
     sex: text('sex').notNull(),
     dateOfBirth: date('date_of_birth').notNull(),
@@ -179,28 +191,113 @@ export const members = pgTable(
     /** caregiver | alternate | member */
     role: text('role').notNull(),
     deceasedOn: date('deceased_on'),
+    validFrom: validFrom(),
   },
-  (t) => [
-    index('members_household_idx').on(t.householdId),
-    index('members_pin_idx').on(t.ghanaCardPin),
-  ],
+  // No index on ghana_card_pin: every query reads PINs over all members at once, and keeping one
+  // slowed every member written by the import.
+  (t) => [index('members_household_idx').on(t.householdId)],
 );
 
 export const paymentInstruments = pgTable(
   'payment_instruments',
   {
     id: serial('id').primaryKey(),
-    householdId: integer('household_id')
-      .notNull()
-      .references(() => households.id),
+    householdId: integer('household_id').notNull(),
     /** ezwich | momo | bank */
     channel: text('channel').notNull(),
     accountNumber: text('account_number').notNull(),
     bankSortCode: text('bank_sort_code'),
     holderName: text('holder_name').notNull(),
     verified: boolean('verified').notNull(),
+    validFrom: validFrom(),
   },
   (t) => [uniqueIndex('payment_instruments_household_uq').on(t.householdId)],
+);
+
+// ---------------------------------------------------------------- enrolment history
+
+/**
+ * Superseded versions of the enrolment records, written by triggers on every real update or
+ * delete of the current tables and never changed after (append-only). A version was in force
+ * from valid_from up to, not including, valid_to. replaced_by_file_id is the import file being
+ * loaded when it was replaced; null for a change made outside an import.
+ */
+const historyColumns = () => ({
+  historyId: bigserial('history_id', { mode: 'number' }).primaryKey(),
+  validTo: timestamp('valid_to', { withTimezone: true, mode: 'string' }).notNull(),
+  replacedByFileId: integer('replaced_by_file_id').references(() => importFiles.id),
+  /** update | delete */
+  change: text('change').notNull(),
+});
+const historyIndexes = (name: string, t: { id: AnyPgColumn; validTo: AnyPgColumn }) => [
+  index(`${name}_id_idx`).on(t.id),
+  index(`${name}_valid_to_idx`).on(t.validTo),
+];
+
+export const householdsHistory = pgTable(
+  'households_history',
+  {
+    id: integer('id').notNull(),
+    householdRef: text('household_ref').notNull(),
+    regionCode: text('region_code').notNull(),
+    districtCode: text('district_code').notNull(),
+    community: text('community').notNull(),
+    enrolledOn: date('enrolled_on').notNull(),
+    lastAssessedOn: date('last_assessed_on'),
+    importFileId: integer('import_file_id'),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+    ...historyColumns(),
+  },
+  (t) => historyIndexes('households_history', t),
+);
+
+export const enrolmentsHistory = pgTable(
+  'enrolments_history',
+  {
+    id: integer('id').notNull(),
+    householdId: integer('household_id').notNull(),
+    programme: text('programme').notNull(),
+    status: text('status').notNull(),
+    since: date('since').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+    ...historyColumns(),
+  },
+  (t) => historyIndexes('enrolments_history', t),
+);
+
+export const membersHistory = pgTable(
+  'members_history',
+  {
+    id: integer('id').notNull(),
+    memberRef: text('member_ref').notNull(),
+    householdId: integer('household_id').notNull(),
+    fullName: text('full_name').notNull(),
+    sex: text('sex').notNull(),
+    dateOfBirth: date('date_of_birth').notNull(),
+    ghanaCardPin: text('ghana_card_pin'),
+    category: text('category').notNull(),
+    role: text('role').notNull(),
+    deceasedOn: date('deceased_on'),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+    ...historyColumns(),
+  },
+  (t) => historyIndexes('members_history', t),
+);
+
+export const paymentInstrumentsHistory = pgTable(
+  'payment_instruments_history',
+  {
+    id: integer('id').notNull(),
+    householdId: integer('household_id').notNull(),
+    channel: text('channel').notNull(),
+    accountNumber: text('account_number').notNull(),
+    bankSortCode: text('bank_sort_code'),
+    holderName: text('holder_name').notNull(),
+    verified: boolean('verified').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true, mode: 'string' }).notNull(),
+    ...historyColumns(),
+  },
+  (t) => historyIndexes('payment_instruments_history', t),
 );
 
 export const lipwSubprojects = pgTable('lipw_subprojects', {
@@ -234,12 +331,8 @@ export const lipwAttendance = pgTable(
   'lipw_attendance',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workerId: integer('worker_id')
-      .notNull()
-      .references(() => lipwWorkers.id),
-    subprojectId: integer('subproject_id')
-      .notNull()
-      .references(() => lipwSubprojects.id),
+    workerId: integer('worker_id').notNull(),
+    subprojectId: integer('subproject_id').notNull(),
     workDate: date('work_date').notNull(),
   },
   (t) => [uniqueIndex('lipw_attendance_worker_day_uq').on(t.workerId, t.workDate)],
@@ -283,17 +376,17 @@ export const payrollLines = pgTable(
   'payroll_lines',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    cycleId: integer('cycle_id')
-      .notNull()
-      .references(() => cycles.id),
+    // References of build output (cycle, household, worker, subproject, line) are checked once
+    // per statement by triggers (migration build_reference_guards), not row by row.
+    cycleId: integer('cycle_id').notNull(),
     lineNo: integer('line_no').notNull(),
     programme: text('programme').notNull(),
     periodKey: text('period_key').notNull(),
     /** household_ref (LEAP) or worker_ref (LIPW): the beneficiary paid by this line. */
     beneficiaryRef: text('beneficiary_ref').notNull(),
-    householdId: integer('household_id').references(() => households.id),
-    workerId: integer('worker_id').references(() => lipwWorkers.id),
-    subprojectId: integer('subproject_id').references(() => lipwSubprojects.id),
+    householdId: integer('household_id'),
+    workerId: integer('worker_id'),
+    subprojectId: integer('subproject_id'),
     recipientName: text('recipient_name').notNull(),
     recipientPin: text('recipient_pin'),
     regionCode: text('region_code').notNull(),
@@ -329,11 +422,10 @@ export const cycleExclusions = pgTable(
   'cycle_exclusions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    cycleId: integer('cycle_id')
-      .notNull()
-      .references(() => cycles.id),
+    // Checked once per statement (migration build_reference_guards).
+    cycleId: integer('cycle_id').notNull(),
     beneficiaryRef: text('beneficiary_ref').notNull(),
-    householdId: integer('household_id').references(() => households.id),
+    householdId: integer('household_id'),
     /** excluded | withheld */
     kind: text('kind').notNull(),
     reasonCode: text('reason_code').notNull(),
@@ -356,9 +448,8 @@ export const payrollLineItems = pgTable(
   'payroll_line_items',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    payrollLineId: bigint('payroll_line_id', { mode: 'number' })
-      .notNull()
-      .references(() => payrollLines.id),
+    // Both line references are checked once per statement (migration build_reference_guards).
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' }).notNull(),
     /** The line's beneficiary, kept here so the database can refuse paying a cycle twice. */
     beneficiaryRef: text('beneficiary_ref').notNull(),
     /** grant | arrears_withheld | repayment | top_up */
@@ -367,9 +458,7 @@ export const payrollLineItems = pgTable(
     forCycle: integer('for_cycle').notNull(),
     amount: amount('amount').notNull(),
     /** The earlier failed or returned line this item pays again. */
-    replacesLineId: bigint('replaces_line_id', { mode: 'number' }).references(
-      () => payrollLines.id,
-    ),
+    replacesLineId: bigint('replaces_line_id', { mode: 'number' }),
   },
   (t) => [
     index('payroll_line_items_line_idx').on(t.payrollLineId),
@@ -392,11 +481,10 @@ export const cycleFlags = pgTable(
   'cycle_flags',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    cycleId: integer('cycle_id')
-      .notNull()
-      .references(() => cycles.id),
+    // Checked once per statement (migration build_reference_guards).
+    cycleId: integer('cycle_id').notNull(),
     beneficiaryRef: text('beneficiary_ref').notNull(),
-    householdId: integer('household_id').references(() => households.id),
+    householdId: integer('household_id'),
     flagCode: text('flag_code').notNull(),
     detail: text('detail'),
   },
@@ -446,21 +534,25 @@ export const settlementFiles = pgTable('settlement_files', {
   loadedAt: createdAt(),
 });
 
+/**
+ * Hundreds of thousands of rows per file: the references of settlement_records and
+ * line_status_events (file, line, record) are checked once per statement by triggers
+ * (migration 0010_reconciliation_statement_checks), not by per-row foreign keys.
+ */
 export const settlementRecords = pgTable(
   'settlement_records',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    settlementFileId: integer('settlement_file_id')
-      .notNull()
-      .references(() => settlementFiles.id),
+    settlementFileId: integer('settlement_file_id').notNull(),
     endToEndId: text('end_to_end_id'),
     paymentInfoId: text('payment_info_id'),
     status: text('status').notNull(),
     reasonCode: text('reason_code'),
     reasonText: text('reason_text'),
     amount: amount('amount'),
-    payrollLineId: bigint('payroll_line_id', { mode: 'number' }).references(() => payrollLines.id),
-    /** matched | unknown_reference | ambiguous_match | duplicate | confirmed | conflict */
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' }),
+    /** matched | unknown_reference | ambiguous_match | duplicate | confirmed | conflict |
+     *  unexplained_credit */
     outcome: text('outcome').notNull(),
     /** How the line was found: reference (EndToEndId) or fallback (account, amount, date). */
     matchMethod: text('match_method'),
@@ -482,15 +574,11 @@ export const lineStatusEvents = pgTable(
   'line_status_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    payrollLineId: bigint('payroll_line_id', { mode: 'number' })
-      .notNull()
-      .references(() => payrollLines.id),
+    payrollLineId: bigint('payroll_line_id', { mode: 'number' }).notNull(),
     fromStatus: text('from_status').notNull(),
     toStatus: text('to_status').notNull(),
     reasonCode: text('reason_code'),
-    settlementRecordId: bigint('settlement_record_id', { mode: 'number' }).references(
-      () => settlementRecords.id,
-    ),
+    settlementRecordId: bigint('settlement_record_id', { mode: 'number' }),
     at: createdAt(),
   },
   (t) => [index('line_status_events_line_idx').on(t.payrollLineId)],
