@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { CsvShape, regularRecords } from './csv-shape.js';
 import { badFile, isBlank, type SourceRow } from './source-types.js';
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
@@ -16,6 +17,8 @@ export interface CsvInspection {
   header: string[];
   /** Records after the header, blank lines not counted. */
   dataRows: number;
+  /** Of the plain shape that is read without the general parser (see CsvShape). */
+  regular: boolean;
 }
 
 function parser(delimiter: CsvDelimiter): Parser {
@@ -32,9 +35,13 @@ function parser(delimiter: CsvDelimiter): Parser {
   });
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+/**
+ * Physical lines a record took, from its raw text. The parser leaves the line feed of a CRLF
+ * record end out of the raw text, so a raw text ending in a carriage return ended a line too.
+ */
+export function linesOf(raw: string): number {
+  let n = raw.charCodeAt(raw.length - 1) === 13 ? 1 : 0;
+  for (let i = raw.indexOf('\n'); i !== -1; i = raw.indexOf('\n', i + 1)) n++;
   return n;
 }
 
@@ -79,6 +86,7 @@ export function sniffDelimiter(start: Buffer): CsvDelimiter {
   return semicolons > commas ? ';' : ',';
 }
 
+/** The whole file through the CSV parser: slow, but the judge of files of irregular shape. */
 async function readAll(path: string, encoding: CsvEncoding, delimiter: CsvDelimiter) {
   const hash = createHash('sha256');
   let header: string[] | null = null;
@@ -95,7 +103,53 @@ async function readAll(path: string, encoding: CsvEncoding, delimiter: CsvDelimi
       }
     },
   );
-  return { sha256: hash.digest('hex'), header: header as string[] | null, dataRows };
+  return {
+    sha256: hash.digest('hex'),
+    header: header as string[] | null,
+    dataRows,
+    regular: false,
+  };
+}
+
+/** The first record that is not blank, read from the start of the file only. */
+async function readHeader(path: string, encoding: CsvEncoding, delimiter: CsvDelimiter) {
+  const source = createReadStream(path);
+  const p = parser(delimiter);
+  const done = pipeline(source, decoder(encoding), p).catch(() => undefined);
+  try {
+    for await (const { record } of p as AsyncIterable<{ record: string[] }>) {
+      if (!isBlank(record)) return record;
+    }
+    return null;
+  } finally {
+    source.destroy();
+    p.destroy();
+    await done;
+  }
+}
+
+/**
+ * The hash, header and count of a file in one quick pass that builds no record, when the file
+ * has the plain shape CsvShape reads; null when it has not.
+ */
+async function readQuick(path: string, encoding: CsvEncoding, delimiter: CsvDelimiter) {
+  const hash = createHash('sha256');
+  const shape = new CsvShape(delimiter.charCodeAt(0));
+  await pipeline(createReadStream(path), decoder(encoding, hash), async (text) => {
+    for await (const chunk of text as AsyncIterable<string>) shape.feed(chunk);
+  });
+  if (!shape.end()) return null;
+  const header = shape.records === 0 ? null : await readHeader(path, encoding, delimiter);
+  return {
+    sha256: hash.digest('hex'),
+    header,
+    dataRows: Math.max(0, shape.records - 1),
+    regular: true,
+  };
+}
+
+async function readWhole(path: string, encoding: CsvEncoding, delimiter: CsvDelimiter) {
+  return (await readQuick(path, encoding, delimiter)) ?? (await readAll(path, encoding, delimiter));
 }
 
 /**
@@ -108,11 +162,11 @@ export async function inspectCsv(path: string, delimiter: CsvDelimiter): Promise
   let read;
   try {
     try {
-      read = await readAll(path, encoding, delimiter);
+      read = await readWhole(path, encoding, delimiter);
     } catch (err) {
       if ((err as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw err;
       encoding = 'windows-1252';
-      read = await readAll(path, encoding, delimiter);
+      read = await readWhole(path, encoding, delimiter);
     }
   } catch (err) {
     if (err instanceof CsvError) {
@@ -121,46 +175,69 @@ export async function inspectCsv(path: string, delimiter: CsvDelimiter): Promise
     throw err;
   }
   if (read.header === null) throw badFile(path, 'is empty (no header line)');
-  return { sha256: read.sha256, encoding, header: read.header, dataRows: read.dataRows };
+  return {
+    sha256: read.sha256,
+    encoding,
+    header: read.header,
+    dataRows: read.dataRows,
+    regular: read.regular,
+  };
 }
 
 /**
- * The records after the header, as a stream, each with its line number. Checks at the end that
- * the file still has the SHA-256 it was inspected with.
+ * The records after the header, as a stream, each with its line number. A file the first read
+ * found regular is split without the general parser. Checks at the end that the file still has
+ * the SHA-256 it was inspected with.
  */
 export async function* csvRows(
   path: string,
-  f: { sha256: string; encoding: CsvEncoding; delimiter: CsvDelimiter },
+  f: { sha256: string; encoding: CsvEncoding; delimiter: CsvDelimiter; regular: boolean },
 ): AsyncGenerator<SourceRow> {
   const hash = createHash('sha256');
   const source = createReadStream(path);
-  const p = parser(f.delimiter);
   const decode = decoder(f.encoding, hash);
-  const done = pipeline(source, decode, p).catch((err: unknown) => p.destroy(err as Error));
-
-  try {
-    yield* records(p);
-  } finally {
-    source.destroy();
-    p.destroy();
-    await done;
+  if (f.regular) {
+    try {
+      yield* cleaned(regularRecords(decode(source), f.delimiter));
+    } finally {
+      source.destroy();
+    }
+  } else {
+    const p = parser(f.delimiter);
+    const done = pipeline(source, decode, p).catch((err: unknown) => p.destroy(err as Error));
+    try {
+      yield* cleaned(parsed(p));
+    } finally {
+      source.destroy();
+      p.destroy();
+      await done;
+    }
   }
   if (hash.digest('hex') !== f.sha256) throw badFile(path, 'changed while it was being loaded');
 }
 
-async function* records(p: Parser): AsyncGenerator<SourceRow> {
+async function* parsed(p: Parser): AsyncGenerator<SourceRow> {
   let line = 1;
-  let seenHeader = false;
   for await (const rec of p as AsyncIterable<{ record: string[]; raw: string }>) {
     const start = line;
-    line += countNewlines(rec.raw);
-    if (isBlank(rec.record)) continue;
+    line += linesOf(rec.raw);
+    yield { line: start, values: rec.record };
+  }
+}
+
+/** The data records: blank ones and the header left out. */
+async function* cleaned(all: AsyncIterable<SourceRow>): AsyncGenerator<SourceRow> {
+  let seenHeader = false;
+  for await (const { line, values } of all) {
+    if (isBlank(values)) continue;
     if (!seenHeader) {
       seenHeader = true;
       continue;
     }
     // PostgreSQL text cannot hold NUL; keep the row, mark the character.
-    const values = rec.record.map((v) => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v));
-    yield { line: start, values };
+    yield {
+      line,
+      values: values.map((v) => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v)),
+    };
   }
 }

@@ -24,6 +24,8 @@ export interface SourceInfo {
   /** Column names trimmed and in lower case (for finding columns). */
   header: string[];
   dataRows: number;
+  /** CSV only: read without the general parser (see CsvShape). */
+  regular: boolean;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -56,6 +58,7 @@ export async function inspectSource(path: string): Promise<SourceInfo> {
       format: 'xlsx',
       encoding: null,
       delimiter: null,
+      regular: false,
       ...x,
       header,
       headerAsWritten: x.header,
@@ -72,6 +75,7 @@ export async function inspectSource(path: string): Promise<SourceInfo> {
     headerAsWritten: c.header,
     header: normal(c.header),
     dataRows: c.dataRows,
+    regular: c.regular,
   };
 }
 
@@ -82,5 +86,6 @@ export function sourceRows(info: SourceInfo): AsyncGenerator<SourceRow> {
     sha256: info.sha256,
     encoding: info.encoding!,
     delimiter: info.delimiter!,
+    regular: info.regular,
   });
 }

@@ -11,18 +11,17 @@ const SORT_CODE = /^\d{6}$/;
 export const CHANNELS = ['ezwich', 'momo', 'bank'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** True for a real calendar day written YYYY-MM-DD (so 2019-02-30 and 1990-13-05 are not). */
 export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return (
-    y >= 1900 &&
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d
-  );
+  if (!ISO_DATE.test(value)) return false;
+  const y = Number(value.slice(0, 4));
+  const mo = Number(value.slice(5, 7));
+  const d = Number(value.slice(8, 10));
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!);
 }
 
 /** A mobile number in the +233XXXXXXXXX form, or null when it is not one. */
@@ -33,9 +32,9 @@ export function normaliseMsisdn(value: string): string | null {
 
 /** Whole years from a date of birth to a day, both YYYY-MM-DD (a birthday counts on the day). */
 export function ageOn(born: string, day: string): number {
-  const [y, m, d] = born.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = day.split('-').map(Number) as [number, number, number];
-  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+  // Both are checked dates: fixed positions, and MM-DD compares as text.
+  const years = Number(day.slice(0, 4)) - Number(born.slice(0, 4));
+  return day.slice(5) < born.slice(5) ? years - 1 : years;
 }
 
 /**

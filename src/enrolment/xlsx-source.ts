@@ -31,11 +31,26 @@ function cellText(v: ExcelJS.CellValue): string {
   return '';
 }
 
-/** The values of a row from column A on; cells left empty read as ''. */
+/** A number format of zeros only ("0000000000"): the number is shown padded to its width. */
+const ZERO_PADDED = /^0+$/;
+
+/**
+ * The values of a row from column A on; cells left empty read as ''. A whole number in a cell
+ * formatted with zeros only (what Excel does to keep an account or phone number's leading
+ * zeros) reads as shown, 0241234567, not 241234567.
+ */
 function rowValues(row: ExcelJS.Row): string[] {
   const raw = row.values as ExcelJS.CellValue[];
   const values: string[] = [];
-  for (let i = 1; i < raw.length; i++) values.push(cellText(raw[i]));
+  for (let i = 1; i < raw.length; i++) {
+    const v = raw[i];
+    const format = typeof v === 'number' ? row.getCell(i).numFmt : undefined;
+    values.push(
+      format && ZERO_PADDED.test(format) && Number.isInteger(v) && (v as number) >= 0
+        ? String(v).padStart(format.length, '0')
+        : cellText(v),
+    );
+  }
   return values;
 }
 

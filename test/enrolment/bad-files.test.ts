@@ -63,6 +63,25 @@ describe('files as offices really send them', () => {
     expect(await community('HH0000002')).toBe('Nyamekyɛ');
   });
 
+  it('numbers the lines of a CRLF file as they are, read quickly or by the full parser', async () => {
+    const rows = [
+      'HH0000011,NR,NR-04,Tolon,2020-01-15,active',
+      'HH0000012,NR,NR-04,Tolon,2020-13-15,active',
+      'HH0000013,NR,NR-04,"Dalun\r\nNorth",2020-01-15,active',
+      'HH0000014,NR,NR-04,Tolon,2020-01-15,dormant',
+    ];
+    const regular = await loadBytes(Buffer.from(`${HEADER}\r\n${rows.join('\r\n')}\r\n`));
+    // A quote inside an unquoted value sends the file to the full parser.
+    const irregular = await loadBytes(
+      Buffer.from(`${HEADER}\r\n${rows.join('\r\n').replace('HH0000011', 'HH"0000011')}\r\n`),
+    );
+    const lines = (r: { rejects: { line: number; reason: string }[] }) =>
+      r.rejects.map((x) => `${x.line} ${x.reason}`);
+    expect(lines(regular)).toEqual(['3 INVALID_DATE', '6 INVALID_STATUS']);
+    expect(lines(irregular)).toEqual(['2 INVALID_REF', '3 INVALID_DATE', '6 INVALID_STATUS']);
+    expect(await community('HH0000013')).toBe('Dalun\r\nNorth');
+  });
+
   it('finds a semicolon delimiter from the header line', async () => {
     const r = await loadBytes(
       Buffer.from(

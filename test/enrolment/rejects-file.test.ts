@@ -235,6 +235,35 @@ describe('an XLSX import', () => {
     expect(m!.born).toBe('1975-03-09');
   });
 
+  it('keeps the leading zeros of a number cell formatted with zeros, as Excel shows it', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('instruments');
+    sheet.addRow(['household_ref', 'channel', 'account_number', 'holder_name', 'verified']);
+    sheet.addRow(['HH0000001', 'momo', 241234567, 'Ama Mensah', 'true']);
+    sheet.getCell('C2').numFmt = '0000000000';
+    const path = join(dir, 'zeros.xlsx');
+    await wb.xlsx.writeFile(path);
+    const r = await importFile(t.db, { kind: 'instruments', path, loadedBy: OFFICER, asOf: AS_OF });
+    expect([r.accepted, r.rejected]).toEqual([1, 0]);
+    const [p] = await rows<{ account: string }>(
+      t.db,
+      sql`SELECT account_number AS account FROM payment_instruments`,
+    );
+    expect(p!.account).toBe('+233241234567');
+
+    // Without the format the zero is gone, and the number is not a mobile number.
+    sheet.getCell('C2').numFmt = 'General';
+    sheet.getCell('A2').value = 'HH0000001';
+    await wb.xlsx.writeFile(join(dir, 'no-zeros.xlsx'));
+    const plain = await importFile(t.db, {
+      kind: 'instruments',
+      path: join(dir, 'no-zeros.xlsx'),
+      loadedBy: OFFICER,
+      asOf: AS_OF,
+    });
+    expect(plain.rejects.map((x) => x.reason)).toEqual(['INVALID_ACCOUNT']);
+  });
+
   it('reads only the first worksheet of a workbook', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('members').addRows([

@@ -26,6 +26,11 @@ interface Ctx {
 export const attendanceRules: KindRules<Ctx, AttendanceRow> = {
   required: ['worker_ref', 'subproject_code', 'work_date'],
   optional: [],
+  stores: {
+    worker_ref: 'lipw_workers.worker_ref',
+    subproject_code: 'lipw_subprojects.code',
+    work_date: 'lipw_attendance.work_date',
+  },
 
   async prepare(db) {
     return {

@@ -28,6 +28,16 @@ interface Ctx {
 export const householdRules: KindRules<Ctx, HouseholdRow> = {
   required: ['household_ref', 'region_code', 'district_code', 'community', 'enrolled_on', 'status'],
   optional: ['last_assessed_on', 'status_since'],
+  stores: {
+    household_ref: 'households.household_ref',
+    region_code: 'households.region_code',
+    district_code: 'households.district_code',
+    community: 'households.community',
+    enrolled_on: 'households.enrolled_on',
+    last_assessed_on: 'households.last_assessed_on',
+    status: 'enrolments.status',
+    status_since: 'enrolments.since',
+  },
 
   async prepare(db) {
     return { ...(await geography(db)), seen: new Set() };

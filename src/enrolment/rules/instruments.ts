@@ -22,6 +22,14 @@ interface Ctx {
 export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
   required: ['household_ref', 'channel', 'account_number', 'holder_name', 'verified'],
   optional: ['bank_sort_code'],
+  stores: {
+    household_ref: 'households.household_ref',
+    channel: 'payment_instruments.channel',
+    account_number: 'payment_instruments.account_number',
+    bank_sort_code: 'payment_instruments.bank_sort_code',
+    holder_name: 'payment_instruments.holder_name',
+    verified: 'payment_instruments.verified',
+  },
 
   async prepare(db) {
     return { households: await idsByKey(db, 'households', 'household_ref'), seen: new Set() };

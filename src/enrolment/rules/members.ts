@@ -54,6 +54,17 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
     'role',
   ],
   optional: ['deceased_on'],
+  stores: {
+    member_ref: 'members.member_ref',
+    household_ref: 'households.household_ref',
+    full_name: 'members.full_name',
+    sex: 'members.sex',
+    date_of_birth: 'members.date_of_birth',
+    ghana_card_pin: 'members.ghana_card_pin',
+    category: 'members.category',
+    role: 'members.role',
+    deceased_on: 'members.deceased_on',
+  },
 
   async prepare(db) {
     const storedCaregivers = await caregiversByHousehold(db);
@@ -200,18 +211,25 @@ function checkCaregiver(
 
 /**
  * A Ghana Card PIN held by members of two or more households: one person cannot be in two
- * households. Payroll withholds such households; import records them for review.
+ * households. Payroll withholds such households; import records them for review. The PINs are
+ * found first by a hash aggregate of two narrow columns (two households differ when their
+ * smallest and largest id do), so only the few shared PINs are joined and sorted.
  */
 async function recordSharedCards(db: Db, fileId: number): Promise<void> {
   await db.execute(sql`
+    WITH shared AS (
+      SELECT ghana_card_pin AS pin FROM members WHERE ghana_card_pin IS NOT NULL
+      GROUP BY ghana_card_pin
+      HAVING min(household_id) <> max(household_id))
     INSERT INTO import_findings (import_file_id, kind, refs, detail)
     SELECT ${fileId}, 'SHARED_GHANA_CARD',
       array_agg(DISTINCT h.household_ref ORDER BY h.household_ref),
       'one Ghana Card PIN is held by members ' ||
         string_agg(m.member_ref, ', ' ORDER BY m.member_ref) || ' of ' ||
         count(DISTINCT m.household_id) || ' households'
-    FROM members m JOIN households h ON h.id = m.household_id
-    WHERE m.ghana_card_pin IS NOT NULL
+    FROM shared s
+    JOIN members m ON m.ghana_card_pin = s.pin
+    JOIN households h ON h.id = m.household_id
     GROUP BY m.ghana_card_pin
-    HAVING count(DISTINCT m.household_id) > 1`);
+    ORDER BY m.ghana_card_pin`);
 }

@@ -11,6 +11,11 @@ import type { RowCheck } from '../validate.js';
 export interface KindRules<Ctx, Value> {
   required: readonly string[];
   optional: readonly string[];
+  /**
+   * Where each column's value is kept, as table.column; a column that names another record
+   * (household_ref of a member) gives that record's key column, as the row keeps its id.
+   */
+  stores: Readonly<Record<string, string>>;
   prepare(db: Db, env: RuleEnv): Promise<Ctx>;
   /** Checks one row; the value is written only when the check recorded no problem. */
   check(c: RowCheck, ctx: Ctx): Value;

@@ -31,6 +31,12 @@ interface Ctx {
 export const subprojectRules: KindRules<Ctx, SubprojectRow> = {
   required: ['subproject_code', 'name', 'district_code', 'asset_type'],
   optional: [],
+  stores: {
+    subproject_code: 'lipw_subprojects.code',
+    name: 'lipw_subprojects.name',
+    district_code: 'lipw_subprojects.district_code',
+    asset_type: 'lipw_subprojects.asset_type',
+  },
 
   async prepare(db) {
     return { districts: (await geography(db)).districts, seen: new Set() };

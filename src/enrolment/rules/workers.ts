@@ -33,6 +33,15 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
     'account_number',
   ],
   optional: [],
+  stores: {
+    worker_ref: 'lipw_workers.worker_ref',
+    subproject_code: 'lipw_subprojects.code',
+    household_ref: 'lipw_workers.household_ref',
+    full_name: 'lipw_workers.full_name',
+    ghana_card_pin: 'lipw_workers.ghana_card_pin',
+    channel: 'lipw_workers.channel',
+    account_number: 'lipw_workers.account_number',
+  },
 
   async prepare(db) {
     return { subprojects: await idsByKey(db, 'lipw_subprojects', 'code'), seen: new Set() };
