@@ -8,7 +8,9 @@ import {
   listCycles,
   precheckCycle,
   rejectCycle,
+  verifyCycle,
   type BuildResult,
+  type VerifyCycleResult,
 } from '../payroll/index.js';
 import { withDatabase } from './context.js';
 import { isoDate, positiveInt } from './options.js';
@@ -22,6 +24,36 @@ export function printBuild(r: BuildResult): void {
     process.stdout.write(
       `  ${reason.padEnd(24)} ${String(v.households).padStart(7)}  ${formatCedi(v.amount)}\n`,
     );
+  }
+}
+
+export function printVerify(r: VerifyCycleResult): void {
+  const head = `cycle ${r.cycleId} (LEAP ${r.periodKey}) rebuilt as at ${r.builtAt}`;
+  const figures = (f: { lines: number; total: Money; sha256: string }) =>
+    `${f.lines} lines, ${formatCedi(f.total)}, SHA-256 ${f.sha256}`;
+  if (r.matches) {
+    process.stdout.write(`${head}: matches\n  ${figures(r.rebuilt)}\n`);
+    return;
+  }
+  const verdict = r.differenceCount
+    ? `${r.differenceCount} difference(s)`
+    : 'the stored lines differ from their seal';
+  process.stdout.write(
+    `${head}: ${verdict}\n` +
+      `  stored  ${figures(r.stored)}\n` +
+      `  rebuilt ${figures(r.rebuilt)}\n` +
+      (r.stored.seal ? `  seal    SHA-256 ${r.stored.seal}\n` : ''),
+  );
+  for (const d of r.differences) {
+    const what = `  ${d.record} ${d.beneficiaryRef}`;
+    process.stdout.write(
+      d.kind === 'changed'
+        ? `${what} ${d.field}: stored ${d.stored ?? '(none)'}, rebuilt ${d.rebuilt ?? '(none)'}\n`
+        : `${what} ${d.kind === 'missing' ? 'stored but not rebuilt' : 'rebuilt but not stored'}\n`,
+    );
+  }
+  if (r.differenceCount > r.differences.length) {
+    process.stdout.write(`  ... and ${r.differenceCount - r.differences.length} more\n`);
   }
 }
 
@@ -139,6 +171,21 @@ export function registerCycle(program: Command): void {
           `cycle ${r.cycleId} approved and sealed: ${r.lineCount} lines, ${formatCedi(r.total)}\n` +
             `seal (SHA-256 over the ordered lines): ${r.sealSha256}\n`,
         );
+      });
+    });
+
+  cycle
+    .command('verify')
+    .description(
+      'rebuild a LEAP cycle from the enrolment as it was when it was built and compare it with ' +
+        'the stored lines and seal; changes nothing, exits 1 on a difference',
+    )
+    .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
+    .action(async (o: { cycle: number }) => {
+      await withDatabase(async ({ database }) => {
+        const r = await verifyCycle(database.db, { cycleId: o.cycle });
+        printVerify(r);
+        if (!r.matches) process.exitCode = 1;
       });
     });
 
