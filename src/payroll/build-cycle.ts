@@ -30,6 +30,26 @@ export async function tuneForBuild(tx: Db): Promise<void> {
   await tx.execute(sql`SET LOCAL jit = off`);
 }
 
+/**
+ * Refreshes the planner statistics of the tables a build reads when they changed a lot since
+ * last analysed (an import just loaded them, or autovacuum has not caught up): planned on stale
+ * figures, a national build takes a household count of hundreds and picks nested loops.
+ */
+export async function analyzeStale(tx: Db, tables: readonly string[]): Promise<void> {
+  const stale = await rows<{ relname: string }>(
+    tx,
+    sql`SELECT relname FROM pg_stat_user_tables
+        WHERE schemaname = 'public' AND relname IN (${sql.join(
+          tables.map((t) => sql`${t}`),
+          sql`, `,
+        )})
+          AND n_mod_since_analyze > 50 + n_live_tup / 10
+        ORDER BY relname`,
+  );
+  if (stale.length === 0) return;
+  await tx.execute(sql.raw(`ANALYZE ${stale.map((t) => `"${t.relname}"`).join(', ')}`));
+}
+
 export interface CycleSlot {
   programme: Programme;
   cycleNumber: number | null;
@@ -37,6 +57,15 @@ export interface CycleSlot {
   periodStart: string;
   periodEnd: string;
   builtBy: string;
+}
+
+/** Removes what a build wrote for an unsealed cycle: items, lines, exclusions and flags. */
+export async function emptyCycle(tx: Db, cycleId: number): Promise<void> {
+  await tx.execute(sql`DELETE FROM payroll_line_items WHERE payroll_line_id IN
+    (SELECT id FROM payroll_lines WHERE cycle_id = ${cycleId})`);
+  await tx.execute(sql`DELETE FROM payroll_lines WHERE cycle_id = ${cycleId}`);
+  await tx.execute(sql`DELETE FROM cycle_exclusions WHERE cycle_id = ${cycleId}`);
+  await tx.execute(sql`DELETE FROM cycle_flags WHERE cycle_id = ${cycleId}`);
 }
 
 /**
@@ -60,11 +89,7 @@ export async function claimCycle(
         status: existing.status,
       });
     }
-    await tx.execute(sql`DELETE FROM payroll_line_items WHERE payroll_line_id IN
-      (SELECT id FROM payroll_lines WHERE cycle_id = ${existing.id})`);
-    await tx.execute(sql`DELETE FROM payroll_lines WHERE cycle_id = ${existing.id}`);
-    await tx.execute(sql`DELETE FROM cycle_exclusions WHERE cycle_id = ${existing.id}`);
-    await tx.execute(sql`DELETE FROM cycle_flags WHERE cycle_id = ${existing.id}`);
+    await emptyCycle(tx, existing.id);
     await tx.execute(sql`
       UPDATE cycles SET status = 'built', built_by = ${s.builtBy}, built_at = now(),
         line_count = 0, total_amount = 0, approved_by = NULL, approved_at = NULL,

@@ -6,7 +6,14 @@ import { logger } from '../logger.js';
 import { toAmountString } from '../money.js';
 import { leapCyclePeriod } from '../reference/leap-cycles.js';
 import { requireBuilder } from './authorise.js';
-import { claimCycle, finishBuild, lockProgramme, tuneForBuild } from './build-cycle.js';
+import {
+  analyzeStale,
+  claimCycle,
+  emptyCycle,
+  finishBuild,
+  lockProgramme,
+  tuneForBuild,
+} from './build-cycle.js';
 import { leapDueItems } from './leap-items.js';
 import { cycleArray, leapEvaluation, scheduleFor, tierAmount } from './leap-rules.js';
 import type { BuildResult } from './types.js';
@@ -26,6 +33,17 @@ export type LeapBuildParams = LeapRunCycles & {
   /** Flag households not reassessed for longer than this many years (4). */
   reassessmentYears?: number;
 };
+
+/** The tables the LEAP evaluation reads. */
+const LEAP_INPUTS = [
+  'households',
+  'enrolments',
+  'members',
+  'payment_instruments',
+  'payroll_lines',
+  'payroll_line_items',
+  'cycle_exclusions',
+] as const;
 
 /** At most a year of cycles in one joint run. */
 const MAX_JOINT = 6;
@@ -87,6 +105,8 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
 
     await lockProgramme(tx, 'LEAP');
     await tuneForBuild(tx);
+    await analyzeStale(tx, LEAP_INPUTS);
+    await retireRejectedOverlaps(tx, cycles, periodKey, p.builtBy);
     await refuseOverlap(tx, cycles, periodKey);
     const { cycleId, rebuilt } = await claimCycle(tx, {
       programme: 'LEAP',
@@ -150,6 +170,7 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
       SELECT l.id, d.household_ref, d.kind, d.for_cycle, d.amount, d.replaces_line_id
       FROM due d JOIN lines l ON l.household_id = d.household_id`);
 
+    const carried = await carryRepaidExceptions(tx, cycleId, p.builtBy, periodKey);
     const built = await finishBuild(tx, cycleId, 'LEAP', periodKey);
     await appendAudit(tx, {
       actor: p.builtBy,
@@ -165,6 +186,7 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
         excluded: String(built.excluded),
         withheld: String(built.withheld),
         ...(built.arrears.isZero() ? {} : { arrears: toAmountString(built.arrears) }),
+        ...(carried === 0 ? {} : { exceptionsCarried: String(carried) }),
       },
     });
     return built;
@@ -185,13 +207,42 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
 }
 
 /**
- * Refuses a run that pays a cycle another LEAP cycle (built, approved or rejected) already
- * covers, e.g. cycle 95 alone after the joint cycle 94/95. The same period key is left to
- * claimCycle, which rebuilds a rejected cycle in place.
+ * Removes the rejected (draft) LEAP cycles this run replaces under another period key, e.g. a
+ * rejected joint cycle 94/95 when 94 is built alone: nothing of a draft was approved or sent, and
+ * its items would otherwise block paying its cycles. Audited with what replaced it.
+ */
+async function retireRejectedOverlaps(
+  tx: Db,
+  cycles: number[],
+  periodKey: string,
+  builtBy: string,
+): Promise<void> {
+  const drafts = await rows<{ id: number; period_key: string }>(
+    tx,
+    sql`SELECT id, period_key FROM cycles
+        WHERE programme = 'LEAP' AND status = 'draft' AND period_key <> ${periodKey}
+          AND string_to_array(period_key, '/')::int[] && ${cycleArray(cycles)}
+        ORDER BY id FOR UPDATE`,
+  );
+  for (const d of drafts) {
+    await emptyCycle(tx, d.id);
+    await tx.execute(sql`DELETE FROM cycles WHERE id = ${d.id}`);
+    await appendAudit(tx, {
+      actor: builtBy,
+      action: 'cycle.retire',
+      entity: 'cycle',
+      entityId: d.id,
+      detail: { programme: 'LEAP', periodKey: d.period_key, replacedBy: periodKey },
+    });
+  }
+}
+
+/**
+ * Refuses a run that pays a cycle another LEAP cycle (built or approved) already covers, e.g.
+ * cycle 95 alone after the joint cycle 94/95. The same period key is left to claimCycle, which
+ * rebuilds a rejected cycle in place; a rejected cycle under another key is retired first.
  */
 async function refuseOverlap(tx: Db, cycles: number[], periodKey: string): Promise<void> {
-  // Limitation: a rejected (draft) cycle still blocks its cycles, so a rejected joint cycle
-  // 94/95 can only be rebuilt as 94/95, not as 94 and 95 apart.
   const [other] = await rows<{ id: number; period_key: string; status: string }>(
     tx,
     sql`SELECT id, period_key, status FROM cycles
@@ -206,4 +257,28 @@ async function refuseOverlap(tx: Db, cycles: number[], periodKey: string): Promi
       status: other.status,
     });
   }
+}
+
+/**
+ * The open failed or returned payment exceptions of the lines this build pays again are carried
+ * (as a "pay again" resolution would have made them), so the old cycle can be closed.
+ */
+async function carryRepaidExceptions(
+  tx: Db,
+  cycleId: number,
+  builtBy: string,
+  periodKey: string,
+): Promise<number> {
+  const carried = await rows<{ id: number }>(
+    tx,
+    sql`UPDATE exceptions e
+        SET state = 'carried', resolution = 'pay_again', resolved_by = ${builtBy},
+          resolved_at = now(), note = ${`paid again by LEAP cycle ${periodKey}`}
+        WHERE e.state = 'open' AND e.kind IN ('failed_payment', 'returned_payment')
+          AND EXISTS (SELECT 1 FROM payroll_line_items i
+                      JOIN payroll_lines l ON l.id = i.payroll_line_id
+                      WHERE i.replaces_line_id = e.payroll_line_id AND l.cycle_id = ${cycleId})
+        RETURNING e.id`,
+  );
+  return carried.length;
 }

@@ -11,6 +11,8 @@ export {
 } from './build-lipw.js';
 export { approveCycle, rejectCycle } from './approve.js';
 export { computeSeal, controlTotals } from './seal.js';
+export { verifyCycle, type VerifyCycleParams, type VerifyCycleResult } from './replay-cycle.js';
+export type { CycleDifference } from './replay-compare.js';
 export { findCycle, listCycles, type CycleRef } from './cycles.js';
 export {
   precheckCycle,

@@ -52,9 +52,8 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
                         AND i.kind IN ('grant', 'arrears_withheld'))
     ORDER BY pn.household_id, h.key::int, x.cycle_id
   ),
-  -- Failed or returned lines whose reason allows it, paid again in full.
-  -- Limitation: the amount paid again is the failed line's; a schedule raised since then adds
-  -- no top-up to it (top-ups only cover grants that were paid).
+  -- Failed or returned lines whose reason allows it, or which finance resolved "pay again",
+  -- paid again in full; a schedule raised since adds its top-up below.
   repaid AS (
     SELECT pn.household_id, pn.household_ref, 'repayment' AS kind, c.cycle_number AS for_cycle,
       l.amount, l.id AS replaces_line_id
@@ -62,7 +61,9 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
     JOIN cycles c ON c.id = l.cycle_id
     JOIN paid_now pn ON pn.household_ref = l.beneficiary_ref
     WHERE ${earlierSealed} AND l.programme = 'LEAP' AND l.status IN ('failed', 'returned')
-      AND l.status_reason IN (${rollover})
+      AND (l.status_reason IN (${rollover})
+           OR EXISTS (SELECT 1 FROM exceptions e
+                      WHERE e.payroll_line_id = l.id AND e.resolution = 'pay_again'))
       AND NOT EXISTS (SELECT 1 FROM payroll_line_items i WHERE i.replaces_line_id = l.id)
   ),
   -- Cycles a retroactive schedule reaches back to, with the rates known now.
@@ -76,14 +77,18 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
             AND gs.n < ${p.firstCycle}) x
     CROSS JOIN LATERAL ${scheduleFor(sql`x.for_cycle`)} s
   ),
-  -- A grant paid (status paid) below the rate now known for its cycle: the difference, once.
+  -- A grant paid (status paid), or paid again now, below the rate now known for its cycle: the
+  -- difference, once.
+  -- Limitation: a line paid again by an earlier build, before the schedule reached back to its
+  -- cycle, gets no top-up; nor does a released hold.
   topped_up AS (
     SELECT pn.household_id, pn.household_ref, 'top_up' AS kind, i.for_cycle,
       ${tierAmount('rr', sql`l.eligible_members`)} - i.amount AS amount,
       NULL::bigint AS replaces_line_id
     FROM payroll_line_items i
     JOIN retro_rates rr ON rr.for_cycle = i.for_cycle
-    JOIN payroll_lines l ON l.id = i.payroll_line_id AND l.status = 'paid'
+    JOIN payroll_lines l ON l.id = i.payroll_line_id
+      AND (l.status = 'paid' OR l.id IN (SELECT replaces_line_id FROM repaid))
     JOIN paid_now pn ON pn.household_ref = i.beneficiary_ref
     WHERE i.kind = 'grant' AND ${tierAmount('rr', sql`l.eligible_members`)} > i.amount
       AND NOT EXISTS (SELECT 1 FROM payroll_line_items t

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/open.js';
 import { SikaError } from '../../src/errors.js';
+import { rejectCycle } from '../../src/payroll/approve.js';
 import { buildLeapCycle } from '../../src/payroll/build-leap.js';
 import { findCycle } from '../../src/payroll/cycles.js';
 import { computeSeal } from '../../src/payroll/seal.js';
@@ -214,5 +215,56 @@ describe('a cycle paid in a joint cycle is not paid again', () => {
       code: 'P0001',
       message: 'line items of a sealed cycle cannot be changed (INSERT)',
     });
+  });
+});
+
+describe('a rejected joint cycle is replaced by its cycles built apart', () => {
+  let jointId = 0;
+
+  beforeAll(async () => {
+    await resetData(t.db);
+    await addThreeHouseholds();
+    jointId = (await buildLeapCycle(t.db, { cycleNumbers: [94, 95], builtBy: 'akosua.mensah' }))
+      .cycleId;
+    await rejectCycle(t.db, { cycleId: jointId, approver: 'kwame.boateng', reason: 'pay apart' });
+  });
+
+  it.each([
+    [[94], '94', '984.00'],
+    [[95], '95', '984.00'],
+  ])('builds cycle %j alone with its own grants', async (cycles, periodKey, total) => {
+    const built = await buildLeapCycle(t.db, { cycleNumbers: cycles, builtBy: 'akosua.mensah' });
+    expect([built.periodKey, built.lines, built.total.toFixed(2)]).toEqual([periodKey, 3, total]);
+  });
+
+  it('removed the rejected joint cycle, audited', async () => {
+    expect(await codeOf(findCycle(t.db, { programme: 'LEAP', periodKey: '94/95' }))).toBe(
+      'CYCLE_NOT_FOUND',
+    );
+    const retired = await rows<{ entity_id: string; detail: unknown }>(
+      t.db,
+      sql`SELECT entity_id, detail FROM audit_events WHERE action = 'cycle.retire'`,
+    );
+    expect(retired).toEqual([
+      {
+        entity_id: String(jointId),
+        detail: { programme: 'LEAP', periodKey: '94/95', replacedBy: '94' },
+      },
+    ]);
+    const items = await rows<{ for_cycle: number; n: number; total: string }>(
+      t.db,
+      sql`SELECT for_cycle, count(*)::int AS n, sum(amount)::text AS total
+          FROM payroll_line_items GROUP BY for_cycle ORDER BY for_cycle`,
+    );
+    expect(items).toEqual([
+      { for_cycle: 94, n: 3, total: '984.00' },
+      { for_cycle: 95, n: 3, total: '984.00' },
+    ]);
+  });
+
+  it('refuses the joint cycle again once its cycles are built', async () => {
+    expect(
+      await codeOf(buildLeapCycle(t.db, { cycleNumbers: [94, 95], builtBy: 'akosua.mensah' })),
+    ).toBe('CYCLE_EXISTS');
   });
 });
