@@ -1,9 +1,13 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SikaError } from '../errors.js';
 import {
   CHANNELS,
   HttpTransport,
   PAYMENT_FORMATS,
+  resendRefusedFile,
+  responseName,
   submitCycle,
   type Channel,
 } from '../ghipss/index.js';
@@ -18,6 +22,9 @@ interface SubmitOptions {
   maxTx: number;
   format: string[];
   transport: string;
+  resend?: string;
+  reason?: string;
+  refusal?: string;
 }
 
 /** "ezwich=ezwich-csv" pairs into a format per channel, refusing unknown names. */
@@ -38,6 +45,24 @@ function formatsOf(pairs: string[]): Partial<Record<Channel, string>> {
     out[channel as Channel] = name;
   }
   return out;
+}
+
+/** Where the switch's refusal of `fileName` is read: named, fetched over HTTP, or in the inbox. */
+function refusalOf(
+  fileName: string,
+  named: string | undefined,
+  inbox: string,
+  http: HttpTransport | undefined,
+): string | ((messageId: string) => Promise<string>) {
+  const path = named ?? join(inbox, responseName(fileName));
+  if (named || !http) return path;
+  return async (messageId) => {
+    await mkdir(inbox, { recursive: true });
+    if (!(await http.fetchStatusReport(messageId, path))) {
+      throw new SikaError('USAGE', `GhIPSS has no status report for ${messageId} yet`);
+    }
+    return path;
+  };
 }
 
 export function registerSubmit(program: Command): void {
@@ -68,13 +93,25 @@ export function registerSubmit(program: Command): void {
       'drop: the outbox is the folder GhIPSS collects from; http: POST to SIKA_GHIPSS_URL with SIKA_GHIPSS_TOKEN',
       'drop',
     )
+    .option(
+      '--resend <file>',
+      'send again, under a new message id, a file the switch refused as a whole (audited; needs --reason)',
+    )
+    .option('--reason <text>', 'why the refused file is sent again (kept in the audit trail)')
+    .option(
+      '--refusal <pain002>',
+      "the switch's report refusing it (default: fetched over http, or SIKA_OUT_DIR/inbox/FILE.pain002.xml)",
+    )
     .action(async (o: SubmitOptions) => {
       const formats = formatsOf(o.format);
+      if ((o.resend === undefined) !== (o.reason === undefined)) {
+        throw new SikaError('USAGE', '--resend and --reason go together');
+      }
       if (o.transport !== 'drop' && o.transport !== 'http') {
         throw new SikaError('USAGE', `--transport must be drop or http, got "${o.transport}"`);
       }
       await withDatabase(async ({ database, config }) => {
-        let transport;
+        let transport: HttpTransport | undefined;
         if (o.transport === 'http') {
           if (!config.ghipssUrl || !config.ghipssToken) {
             throw new SikaError(
@@ -84,7 +121,7 @@ export function registerSubmit(program: Command): void {
           }
           transport = new HttpTransport({ baseUrl: config.ghipssUrl, token: config.ghipssToken });
         }
-        const r = await submitCycle(database.db, {
+        const params = {
           cycleId: o.cycle,
           submittedBy: o.as,
           outbox: o.outbox ?? `${config.outDir}/outbox`,
@@ -97,7 +134,15 @@ export function registerSubmit(program: Command): void {
           formats,
           transport,
           manifestKey: config.manifestKey,
-        });
+        };
+        const r = o.resend
+          ? await resendRefusedFile(database.db, {
+              ...params,
+              fileName: o.resend,
+              reason: o.reason ?? '',
+              refusalReport: refusalOf(o.resend, o.refusal, `${config.outDir}/inbox`, transport),
+            })
+          : await submitCycle(database.db, params);
         for (const f of r.files) {
           const note = f.alreadySent ? ' (sent before: not sent again)' : '';
           process.stdout.write(

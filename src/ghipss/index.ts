@@ -43,8 +43,18 @@ export {
 } from './transport/transport.js';
 export { DropFolderTransport } from './transport/drop-folder.js';
 export { HttpTransport, type HttpTransportOptions } from './transport/http.js';
+export { resendRefusedFile, nextAttemptIds, type ResendParams } from './resend.js';
 export { transliterate } from './transliterate.js';
-export { respondToOutbox, responseName } from './simulator/respond.js';
+export { respondToOutbox, responseName, type Answered } from './simulator/respond.js';
+export {
+  DEFAULT_MIX,
+  loadMix,
+  parseMix,
+  REJECT_REASONS,
+  RETURN_REASONS,
+  type MixInput,
+  type SwitchMix,
+} from './simulator/mix.js';
 export {
   createGhipssApp,
   startGhipssServer,

@@ -209,7 +209,15 @@ describe('the stand-in reads every format', () => {
       });
 
       expect(answered).toEqual([
-        { request: file, response: 'x.pain002.xml', accepted: 3, rejected: 0 },
+        {
+          request: file,
+          response: 'x.pain002.xml',
+          accepted: 3,
+          rejected: 0,
+          pending: 0,
+          returned: 0,
+          later: [],
+        },
       ]);
       const xml = readFileSync(join(`${outbox}-in`, 'x.pain002.xml'), 'utf8');
       expect(texts(xml, 'OrgnlMsgNmId')).toEqual([name]);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePain001File, type PaymentLine } from '../../src/ghipss/pain001-writer.js';
+import { parseMix } from '../../src/ghipss/simulator/mix.js';
 import { createGhipssApp } from '../../src/ghipss/simulator/server.js';
 import { texts } from './xml-helpers.js';
 
@@ -170,5 +171,42 @@ describe('the GhIPSS stand-in over HTTP', () => {
 
     expect([first.status, second.status]).toEqual([422, 422]);
     expect(await first.json()).toMatchObject({ code: 'FF01' });
+  });
+
+  it('lists and serves every report, later ones included, under the token', async () => {
+    const later = createGhipssApp({
+      token: TOKEN,
+      dir: join(root, 'ghipss-later'),
+      seed: 42,
+      mix: parseMix({ rejectRate: 0, pendingRate: 0.5, returnRate: 0.5, duplicateReportRate: 1 }),
+    });
+    await later.ready;
+    const res = await later.app.request('/payment-files', {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${TOKEN}`,
+        'Idempotency-Key': 'SIKA-LEAP-106-EZWICH-001',
+        'X-Sika-File-Name': 'SIKA_LEAP_106_EZWICH_001.xml',
+      },
+      body: new Uint8Array(fileA),
+    });
+    expect(res.status).toBe(202);
+    await later.idle();
+
+    const get = (path: string, token = TOKEN) =>
+      later.app.request(path, { headers: { Authorization: `Bearer ${token}` } });
+    const h = sha256(fileA);
+    expect(await (await get('/reports')).json()).toEqual({
+      reports: [
+        `${h}.pain002.xml`,
+        `${h}.repeat.pain002.xml`,
+        `${h}.returns.camt054.xml`,
+        `${h}.settled.pain002.xml`,
+      ],
+    });
+    const settled = await (await get(`/reports/${h}.settled.pain002.xml`)).text();
+    expect(texts(settled, 'TxSts')).toEqual(['ACSC']);
+    expect((await get('/reports', 'nope')).status).toBe(401);
+    expect((await get('/reports/..%2Fx.xml')).status).toBe(404);
   });
 });

@@ -244,4 +244,15 @@ describe('submitting over HTTPS', () => {
     expect(err.details).toMatchObject({ status: 409, farCode: 'DU01' });
     expect(s.stats.received).toEqual(receivedOnce(99));
   });
+
+  it('sends each file once when the switch drops every answer after receiving', async () => {
+    const s = await start({ dropRate: 1 });
+    const { cycleId, outbox } = await cycle();
+
+    await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox, transport: http(s) });
+
+    // Each retry asks first, finds the file held and does not post it again.
+    expect(s.stats).toEqual({ posts: 3, received: receivedOnce(period) });
+    expect(await submissionStates(cycleId)).toEqual(['sent', 'sent', 'sent']);
+  });
 });

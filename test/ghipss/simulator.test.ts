@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePain001File, type PaymentLine } from '../../src/ghipss/pain001-writer.js';
 import { decideTransaction } from '../../src/ghipss/simulator/decide.js';
+import { DEFAULT_MIX } from '../../src/ghipss/simulator/mix.js';
 import { respondToOutbox } from '../../src/ghipss/simulator/respond.js';
 import { texts } from './xml-helpers.js';
 
@@ -76,12 +77,18 @@ describe('respondToOutbox', () => {
         response: 'SIKA_LEAP_106_EZWICH_001.pain002.xml',
         accepted: 991,
         rejected: 9,
+        pending: 0,
+        returned: 0,
+        later: [],
       },
       {
         request: 'SIKA_LEAP_107_EZWICH_001.xml',
         response: 'SIKA_LEAP_107_EZWICH_001.pain002.xml',
         accepted: 194,
         rejected: 6,
+        pending: 0,
+        returned: 0,
+        later: [],
       },
     ]);
     const xml = readFileSync(join(dir('in-a'), 'SIKA_LEAP_106_EZWICH_001.pain002.xml'), 'utf8');
@@ -116,13 +123,13 @@ describe('respondToOutbox', () => {
     ].map((m) => `${m[1]} ${m[2]}`);
 
     expect(rejected).toEqual([
-      'LEAP-106-HH0000046 BE01',
+      'LEAP-106-HH0000046 AC04',
       'LEAP-106-HH0000242 AC01',
-      'LEAP-106-HH0000274 BE01',
-      'LEAP-106-HH0000296 AC01',
+      'LEAP-106-HH0000274 AC01',
+      'LEAP-106-HH0000296 BE01',
       'LEAP-106-HH0000408 AC01',
       'LEAP-106-HH0000448 AC01',
-      'LEAP-106-HH0000673 AC01',
+      'LEAP-106-HH0000673 AC04',
       'LEAP-106-HH0000678 AC01',
       'LEAP-106-HH0000825 AC01',
     ]);
@@ -222,7 +229,7 @@ describe('decideTransaction', () => {
     const reasons: Record<string, number> = {};
     let rejected = 0;
     for (let i = 1; i <= 100_000; i++) {
-      const d = decideTransaction(7, `LIPW-20261102-WK${String(i).padStart(7, '0')}`, 0.015);
+      const d = decideTransaction(7, `LIPW-20261102-WK${String(i).padStart(7, '0')}`, DEFAULT_MIX);
       if (d.status === 'RJCT') {
         rejected++;
         reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
@@ -230,6 +237,6 @@ describe('decideTransaction', () => {
     }
 
     expect(rejected).toBe(1471);
-    expect(reasons).toEqual({ AC01: 873, AC04: 291, BE01: 203, MD07: 104 });
+    expect(reasons).toEqual({ AC01: 811, AC04: 260, AC06: 91, BE01: 179, MD07: 130 });
   });
 });

@@ -56,6 +56,23 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('the stand-in as a strict switch', () => {
+  it('rejects a reference carried by a file taken earlier (AM05), even in a later run', async () => {
+    const outbox = join(root, 'am05-across');
+    const inbox = `${outbox}-in`;
+    mkdirSync(outbox);
+    await request(join(outbox, 'A.xml'), 'SIKA-LEAP-106-EZWICH-001', [1, 2]);
+    await respondToOutbox({ outbox, inbox, seed: 42, rejectRate: 0 });
+    await request(join(outbox, 'B.xml'), 'SIKA-LEAP-106-EZWICH-002', [2, 3]);
+
+    const { answered } = await respondToOutbox({ outbox, inbox, seed: 42, rejectRate: 0 });
+
+    expect(answered.map((a) => [a.request, a.accepted, a.rejected])).toEqual([['B.xml', 1, 1]]);
+    expect(statuses(readFileSync(join(inbox, 'B.pain002.xml'), 'utf8'))).toEqual([
+      ['LEAP-106-HH0000002', 'RJCT', 'AM05'],
+      ['LEAP-106-HH0000003', 'ACSC', null],
+    ]);
+  });
+
   it('rejects a reference met again within a file as a duplicate (AM05), paying it once', async () => {
     const outbox = join(root, 'am05');
     mkdirSync(outbox);
@@ -69,7 +86,15 @@ describe('the stand-in as a strict switch', () => {
     });
 
     expect(answered).toEqual([
-      { request: 'A.xml', response: 'A.pain002.xml', accepted: 3, rejected: 2 },
+      {
+        request: 'A.xml',
+        response: 'A.pain002.xml',
+        accepted: 3,
+        rejected: 2,
+        pending: 0,
+        returned: 0,
+        later: [],
+      },
     ]);
     const xml = readFileSync(join(`${outbox}-in`, 'A.pain002.xml'), 'utf8');
     expect(statuses(xml)).toEqual([

@@ -43,3 +43,17 @@ export class Collector extends Writable {
     return this.chunks.join('');
   }
 }
+
+/** Schema errors of any document against a shared ISO 20022 schema; empty when valid. */
+export async function schemaErrors(xml: string, version: string): Promise<string[]> {
+  const xsd =
+    schemas.get(version) ?? readFileSync(sharedPath('iso20022', 'xsd', `${version}.xsd`), 'utf8');
+  schemas.set(version, xsd);
+  const result = await validateXML({
+    xml: [{ fileName: 'document.xml', contents: xml }],
+    schema: [{ fileName: `${version}.xsd`, contents: xsd }],
+    initialMemoryPages: 1024,
+    maxMemoryPages: 16384,
+  });
+  return result.errors.map((e) => e.rawMessage);
+}

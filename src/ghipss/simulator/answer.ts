@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { Cedi, ZERO, type Money } from '../../money.js';
 import { syncFile, temporaryPath } from '../outbox-files.js';
-import { decideTransaction, type TxDecision } from './decide.js';
+import { writeCamt054Returns, type ReturnedCredit } from './camt054-writer.js';
+import { decideFile, decideTransaction, type TxDecision } from './decide.js';
+import type { SwitchMix } from './mix.js';
 import type { Pain001Event } from './pain001-reader.js';
 import {
   writePain002,
@@ -18,20 +21,33 @@ import { readRequest } from './request-reader.js';
 
 /** ISO 20022 amount: at most 18 digits, 5 of them decimals; never negative. */
 const AMOUNT = /^\d{1,13}(\.\d{1,5})?$/;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export interface AnswerOptions {
   seed: number;
-  /** Share of transactions rejected, 0..1. */
-  rejectRate: number;
+  mix: SwitchMix;
   /** True when the switch has seen this message id in an earlier file: the file is DU01. */
   isDuplicateMessage?: (msgId: string) => boolean;
+  /** True when a file taken earlier carried this reference: the line is AM05. */
+  isKnownReference?: (endToEndId: string) => boolean;
+}
+
+/** A document the switch sends after the first report: a repeat, a settlement or returns. */
+export interface FollowUp {
+  kind: 'repeat' | 'settled' | 'returns';
+  /** Writes the document at `target` (temporary name, synced, renamed). */
+  write(target: string): Promise<void>;
 }
 
 export interface AnswerOutcome {
   msgId: string | undefined;
-  groupStatus: 'ACSC' | 'PART' | 'RJCT';
+  groupStatus: 'ACSC' | 'PART' | 'PDNG' | 'RJCT';
   accepted: number;
   rejected: number;
+  pending: number;
+  returned: number;
+  followUps: FollowUp[];
 }
 
 interface Tally {
@@ -45,11 +61,11 @@ const add = (t: Tally, amount: Money) => {
   t.sum = t.sum.plus(amount);
 };
 
-/** The answer comes an hour after the request, so the same request always gets the same bytes. */
-function answerTime(requestCreDtTm: string): string {
+/** The answer comes `afterMs` after the request, so the same request always gets the same bytes. */
+function answerTime(requestCreDtTm: string, afterMs = HOUR): string {
   const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(requestCreDtTm) ? requestCreDtTm : `${requestCreDtTm}Z`;
   const t = Date.parse(zoned);
-  const at = Number.isNaN(t) ? 3_600_000 : t + 3_600_000;
+  const at = (Number.isNaN(t) ? 0 : t) + afterMs;
   return `${new Date(at).toISOString().slice(0, 19)}Z`;
 }
 
@@ -60,16 +76,23 @@ function responseMessageId(seed: number, requestKey: string): string {
 }
 
 /**
- * Decisions within one file: a reference met again in the same file is a duplicate (AM05), never
- * paid twice; the first one gets the seeded decision.
+ * Decisions within one file: a reference met again in the same file, or carried by a file taken
+ * earlier, is a duplicate (AM05), never paid twice; the first one gets the seeded decision.
  */
-function decider(seed: number, rate: number): (endToEndId: string) => TxDecision {
+function decider(o: AnswerOptions): (endToEndId: string) => TxDecision {
   const seen = new Set<string>();
   return (endToEndId) => {
-    if (seen.has(endToEndId)) return { status: 'RJCT', reason: 'AM05' };
+    if (seen.has(endToEndId) || o.isKnownReference?.(endToEndId)) {
+      return { status: 'RJCT', reason: 'AM05' };
+    }
     seen.add(endToEndId);
-    return decideTransaction(seed, endToEndId, rate);
+    return decideTransaction(o.seed, endToEndId, o.mix);
   };
+}
+
+/** Every reference a request carries, in order. */
+export async function* requestReferences(path: string): AsyncGenerator<string> {
+  for await (const ev of readRequest(path)) if (ev.kind === 'tx') yield ev.endToEndId;
 }
 
 type Declared = { nbOfTxs: string | null; ctrlSum: string | null };
@@ -98,18 +121,24 @@ function controlChecks(
   return reasons;
 }
 
+type Payment = PaymentStatus & { all: Tally; debtorAccount?: string };
+
 /**
  * First pass over a request: checks it as a strict switch would (readable, a message id not seen
  * before, counts and control sums right) and decides every transaction, keeping only totals.
  */
 async function assess(path: string, o: AnswerOptions) {
   let group: Extract<Pain001Event, { kind: 'group' }> | undefined;
-  const payments = new Map<string, PaymentStatus & { all: Tally }>();
-  const all = tally();
-  const accepted = tally();
-  const rejected = tally();
+  const payments = new Map<string, Payment>();
+  const [all, accepted, rejected, pending, returned] = [
+    tally(),
+    tally(),
+    tally(),
+    tally(),
+    tally(),
+  ];
   const reasons: StatusReason[] = [];
-  const decide = decider(o.seed, o.rejectRate);
+  const decide = decider(o);
 
   try {
     for await (const ev of readRequest(path)) {
@@ -124,10 +153,17 @@ async function assess(path: string, o: AnswerOptions) {
         const payment = payments.get(ev.pmtInfId)!;
         add(all, amount);
         add(payment.all, amount);
-        if (decide(ev.endToEndId).status === 'RJCT') {
+        const d = decide(ev.endToEndId);
+        if (d.status === 'RJCT') {
           add(rejected, amount);
           payment.status = 'PART';
-        } else add(accepted, amount);
+        } else if (d.status === 'PDNG') {
+          add(pending, amount);
+          if (payment.status === 'ACSC') payment.status = 'PDNG';
+        } else {
+          add(accepted, amount);
+          if (d.returned) add(returned, amount);
+        }
       }
     }
     if (!group) throw new Error('no group header');
@@ -135,13 +171,20 @@ async function assess(path: string, o: AnswerOptions) {
     reasons.push({ code: 'FF01', text: (err as Error).message });
   }
 
+  const file = decideFile(o.seed, group?.msgId ?? basename(path), o.mix);
   if (reasons.length === 0 && group) {
     if (o.isDuplicateMessage?.(group.msgId)) {
       reasons.push({ code: 'DU01', text: `message id ${group.msgId} was received before` });
     } else reasons.push(...controlChecks(group, all, [...payments.values()]));
+    if (reasons.length === 0 && file.refuse) {
+      reasons.push({ code: 'AM10', text: 'CtrlSum does not match the transactions as summed' });
+    }
   }
 
   const groupRejected = reasons.length > 0;
+  // Only the lines not settled are listed: the group and block statuses speak for the rest.
+  const onlyRejected = !groupRejected && file.onlyRejected;
+  if (onlyRejected) for (const p of payments.values()) p.status = 'ACSC';
   const report: StatusReport = {
     msgId: responseMessageId(o.seed, group?.msgId ?? basename(path)),
     creDtTm: answerTime(group?.creDtTm ?? ''),
@@ -152,49 +195,59 @@ async function assess(path: string, o: AnswerOptions) {
       nbOfTxs: group?.nbOfTxs ?? null,
       ctrlSum: group?.ctrlSum ?? null,
     },
-    groupStatus: groupRejected ? 'RJCT' : rejected.count > 0 ? 'PART' : 'ACSC',
+    groupStatus: groupRejected
+      ? 'RJCT'
+      : onlyRejected
+        ? 'ACSC'
+        : rejected.count > 0
+          ? 'PART'
+          : pending.count > 0
+            ? 'PDNG'
+            : 'ACSC',
     groupReasons: reasons,
     perStatus: groupRejected
       ? []
       : [
           { status: 'ACSC', count: accepted.count, sum: accepted.sum.toFixed(2) },
+          { status: 'PDNG', count: pending.count, sum: pending.sum.toFixed(2) },
           { status: 'RJCT', count: rejected.count, sum: rejected.sum.toFixed(2) },
         ],
     payments: groupRejected ? new Map() : new Map(payments),
   };
   return {
     report,
-    msgId: group?.msgId,
+    group,
+    payments,
+    file: { ...file, onlyRejected },
     accepted: groupRejected ? 0 : accepted.count,
     rejected: groupRejected ? all.count : rejected.count,
+    pending: groupRejected ? 0 : pending.count,
+    returned: groupRejected ? 0 : returned.count,
+    pendingSum: pending.sum,
   };
 }
 
-/** Second pass: the same transactions again, with their (recomputed, identical) decisions. */
-async function* statuses(path: string, o: AnswerOptions): AsyncGenerator<TxStatus> {
-  const decide = decider(o.seed, o.rejectRate);
+/** Another pass: the same transactions again, with their (recomputed, identical) decisions. */
+async function* statuses(
+  path: string,
+  o: AnswerOptions,
+  keep: (d: TxDecision) => boolean = () => true,
+): AsyncGenerator<TxStatus> {
+  const decide = decider(o);
   for await (const ev of readRequest(path)) {
     if (ev.kind !== 'tx') continue;
-    yield { ...ev, decision: decide(ev.endToEndId) };
+    const decision = decide(ev.endToEndId);
+    if (keep(decision)) yield { ...ev, decision };
   }
 }
 
-/**
- * Answers one request file with a pain.002.001.03 at `target` (written under a temporary name,
- * synced and renamed, so a reader never sees half an answer).
- */
-export async function answerRequest(
-  request: string,
-  target: string,
-  o: AnswerOptions,
-): Promise<AnswerOutcome> {
-  const { report, msgId, accepted, rejected } = await assess(request, o);
+/** Writes a document under a temporary name, syncs and renames: a reader never sees half. */
+async function writeAtomically(target: string, body: (out: Writable) => Promise<void>) {
   const tmp = temporaryPath(dirname(target), basename(target));
   const out = createWriteStream(tmp);
   const done = finished(out);
   try {
-    const txs = report.groupStatus === 'RJCT' ? (async function* () {})() : statuses(request, o);
-    await writePain002(out, report, txs);
+    await body(out);
     out.end();
     await done;
     await syncFile(tmp);
@@ -205,5 +258,108 @@ export async function answerRequest(
     await rm(tmp, { force: true });
     throw err;
   }
-  return { msgId, groupStatus: report.groupStatus, accepted, rejected };
+}
+
+/**
+ * Answers one request file with a pain.002.001.03 at `target`, and says which documents follow
+ * later: the same report again, a report settling the pending lines, a camt.054 of returns.
+ */
+export async function answerRequest(
+  request: string,
+  target: string,
+  o: AnswerOptions,
+): Promise<AnswerOutcome> {
+  // Decided once: the references this file meets that earlier files carried stay duplicates in
+  // every later pass, whatever the caller learns meanwhile.
+  const known = new Set<string>();
+  const ask = o.isKnownReference ?? (() => false);
+  const recordKnown = (id: string) => {
+    if (!ask(id)) return false;
+    known.add(id);
+    return true;
+  };
+  const a = await assess(request, { ...o, isKnownReference: recordKnown });
+  o = { ...o, isKnownReference: (id) => known.has(id) };
+  const { report } = a;
+  const refused = report.groupStatus === 'RJCT';
+  const listed = a.file.onlyRejected ? (d: TxDecision) => d.status !== 'ACSC' : () => true;
+  await writeAtomically(target, (out) =>
+    writePain002(out, report, refused ? (async function* () {})() : statuses(request, o, listed)),
+  );
+
+  const followUps: FollowUp[] = [];
+  const requestKey = a.group?.msgId ?? basename(request);
+  if (a.file.duplicateReport) {
+    followUps.push({
+      kind: 'repeat',
+      write: (to) => writeAtomically(to, (out) => rewrite(target, out)),
+    });
+  }
+  if (a.pending > 0) {
+    const settled: StatusReport = {
+      ...report,
+      msgId: responseMessageId(o.seed, `${requestKey}:settled`),
+      creDtTm: answerTime(a.group?.creDtTm ?? '', DAY + HOUR),
+      groupStatus: null,
+      groupReasons: [],
+      perStatus: [{ status: 'ACSC', count: a.pending, sum: a.pendingSum.toFixed(2) }],
+      payments: new Map([...a.payments].map(([id, p]) => [id, { ...p, status: null }])),
+    };
+    const lines = async function* () {
+      for await (const t of statuses(request, o, (d) => d.status === 'PDNG')) {
+        yield { ...t, decision: { status: 'ACSC' as const } };
+      }
+    };
+    followUps.push({
+      kind: 'settled',
+      write: (to) => writeAtomically(to, (out) => writePain002(out, settled, lines())),
+    });
+  }
+  if (a.returned > 0) {
+    const at = answerTime(a.group?.creDtTm ?? '', o.mix.returnDays * DAY + HOUR);
+    const account = [...a.payments.values()].find((p) => p.debtorAccount)?.debtorAccount;
+    const notice = {
+      msgId: responseMessageId(o.seed, `${requestKey}:returns`),
+      creDtTm: at,
+      account: account ?? 'NOTPROVIDED',
+      bookingDate: at.slice(0, 10),
+    };
+    const credits = async function* (): AsyncGenerator<ReturnedCredit> {
+      for await (const t of statuses(request, o, (d) => d.status === 'ACSC' && !!d.returned)) {
+        const reason = t.decision.status === 'ACSC' ? t.decision.returned! : '';
+        yield {
+          endToEndId: t.endToEndId,
+          pmtInfId: t.pmtInfId,
+          amount: t.amount,
+          ccy: t.ccy,
+          reason,
+        };
+      }
+    };
+    followUps.push({
+      kind: 'returns',
+      write: (to) => writeAtomically(to, (out) => writeCamt054Returns(out, notice, credits())),
+    });
+  }
+
+  return {
+    msgId: a.group?.msgId,
+    groupStatus: report.groupStatus as AnswerOutcome['groupStatus'],
+    accepted: a.accepted,
+    rejected: a.rejected,
+    pending: a.pending,
+    returned: a.returned,
+    followUps,
+  };
+}
+
+/** The first report's bytes again. */
+async function rewrite(from: string, out: Writable): Promise<void> {
+  await pipeline(createReadStream(from), out, { end: false });
+}
+
+/** Where a follow-up of the report at `primary` (…pain002.xml) is kept. */
+export function followUpName(primary: string, kind: FollowUp['kind']): string {
+  const base = primary.replace(/\.pain002\.xml$/, '');
+  return kind === 'returns' ? `${base}.returns.camt054.xml` : `${base}.${kind}.pain002.xml`;
 }

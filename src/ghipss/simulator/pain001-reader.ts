@@ -19,7 +19,14 @@ export type Pain001Event =
       nbOfTxs: string | null;
       ctrlSum: string | null;
     }
-  | { kind: 'payment'; pmtInfId: string; nbOfTxs: string | null; ctrlSum: string | null }
+  | {
+      kind: 'payment';
+      pmtInfId: string;
+      nbOfTxs: string | null;
+      ctrlSum: string | null;
+      /** The paying account (DbtrAcct), where returns come back to. */
+      debtorAccount?: string;
+    }
   | { kind: 'tx'; pmtInfId: string; endToEndId: string; amount: string; ccy: string }
   | { kind: 'totals'; nbOfTxs: string; ctrlSum: string };
 
@@ -50,6 +57,7 @@ export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
       pmtInfId: payment.PmtInfId,
       nbOfTxs: payment.NbOfTxs ?? null,
       ctrlSum: payment.CtrlSum ?? null,
+      debtorAccount: payment.DebtorAccount,
     });
   };
 
@@ -82,6 +90,9 @@ export async function* readPain001(path: string): AsyncGenerator<Pain001Event> {
     else if (up === 'PmtInf') payment[name] = text.trim();
     else if (name === 'EndToEndId' && up === 'PmtId') tx.EndToEndId = text.trim();
     else if (name === 'InstdAmt' && up === 'Amt') tx.InstdAmt = text.trim();
+    else if (stack.at(-3) === 'DbtrAcct' || stack.at(-4) === 'DbtrAcct') {
+      if (name === 'IBAN' || (name === 'Id' && up === 'Othr')) payment.DebtorAccount = text.trim();
+    }
 
     if (name === 'GrpHdr') {
       if (!group.MsgId || !group.NbOfTxs) throw new Pain001ReadError('group header incomplete');

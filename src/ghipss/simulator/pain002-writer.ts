@@ -4,7 +4,7 @@ import type { TxDecision } from './decide.js';
 
 export const PAIN002_NAMESPACE = 'urn:iso:std:iso:20022:tech:xsd:pain.002.001.03';
 
-export type Status = 'ACSC' | 'PART' | 'RJCT';
+export type Status = 'ACSC' | 'PART' | 'PDNG' | 'RJCT';
 
 export interface StatusReason {
   code: string;
@@ -16,7 +16,8 @@ export interface PaymentStatus {
   pmtInfId: string;
   nbOfTxs: string | null;
   ctrlSum: string | null;
-  status: Status;
+  /** Left out in a later report that settles single lines only. */
+  status: Status | null;
 }
 
 export interface StatusReport {
@@ -30,10 +31,11 @@ export interface StatusReport {
     nbOfTxs: string | null;
     ctrlSum: string | null;
   };
-  groupStatus: Status;
+  /** Left out in a later report that settles single lines only. */
+  groupStatus: Status | null;
   groupReasons: StatusReason[];
   /** NbOfTxsPerSts: how many transactions (and how much) ended in each status. */
-  perStatus: { status: 'ACSC' | 'RJCT'; count: number; sum: string }[];
+  perStatus: { status: 'ACSC' | 'PDNG' | 'RJCT'; count: number; sum: string }[];
   /** Payment blocks by PmtInfId; empty when the whole group is rejected. */
   payments: Map<string, PaymentStatus>;
 }
@@ -64,7 +66,7 @@ function groupBlock(r: StatusReport): string {
     (o.creDtTm ? el('OrgnlCreDtTm', o.creDtTm) : '') +
     (o.nbOfTxs !== null ? el('OrgnlNbOfTxs', o.nbOfTxs) : '') +
     (o.ctrlSum !== null ? el('OrgnlCtrlSum', o.ctrlSum) : '') +
-    el('GrpSts', r.groupStatus) +
+    (r.groupStatus ? el('GrpSts', r.groupStatus) : '') +
     reasons(r.groupReasons) +
     r.perStatus
       .filter((s) => s.count > 0)
@@ -83,7 +85,7 @@ function paymentOpening(p: PaymentStatus): string {
     `<OrgnlPmtInfAndSts>${el('OrgnlPmtInfId', p.pmtInfId)}` +
     (p.nbOfTxs !== null ? el('OrgnlNbOfTxs', p.nbOfTxs) : '') +
     (p.ctrlSum !== null ? el('OrgnlCtrlSum', p.ctrlSum) : '') +
-    `${el('PmtInfSts', p.status)}\n`
+    `${p.status ? el('PmtInfSts', p.status) : ''}\n`
   );
 }
 

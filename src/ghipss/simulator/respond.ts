@@ -1,21 +1,29 @@
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../logger.js';
 import { exists } from '../outbox-files.js';
-import { answerRequest } from './answer.js';
+import { answerRequest, followUpName, requestReferences, type FollowUp } from './answer.js';
+import { DEFAULT_MIX, parseMix, type SwitchMix } from './mix.js';
 import { requestMessageId } from './request-reader.js';
 
 const log = logger('ghipss.simulator');
 /** Hidden, so a reconciliation of the inbox never takes it for a status report. */
 const LEDGER = '.ghipss-messages.jsonl';
+/** References of every file taken in (not refused whole), with its message id: one a line. */
+const REFERENCES = '.ghipss-references.tsv';
 const REQUEST = /^[^.].*\.(xml|csv)$/i;
 
 export interface RespondParams {
   outbox: string;
   inbox: string;
   seed: number;
-  /** Share of transactions rejected, 0..1; default 0.015. */
+  /** Share of transactions rejected, 0..1; default 0.015. Overrides the mix's. */
   rejectRate?: number;
+  /** What the switch answers; default DEFAULT_MIX. */
+  mix?: SwitchMix;
+  /** Wait before the documents that come later (repeat, settlement, returns); default 0. */
+  laterMs?: number;
 }
 
 export interface Answered {
@@ -23,6 +31,10 @@ export interface Answered {
   response: string;
   accepted: number;
   rejected: number;
+  pending: number;
+  returned: number;
+  /** The later documents written to the inbox, by name. */
+  later: string[];
 }
 
 /** The response name for a request file: SIKA_LEAP_106_EZWICH_001.xml -> ...001.pain002.xml. */
@@ -42,16 +54,68 @@ async function readLedger(inbox: string): Promise<Map<string, string>> {
   return seen;
 }
 
+/** Writes each later document beside `primary`, after `laterMs`; returns their names. */
+export async function writeFollowUps(
+  dir: string,
+  primary: string,
+  followUps: FollowUp[],
+  laterMs = 0,
+): Promise<string[]> {
+  if (followUps.length === 0) return [];
+  if (laterMs > 0) await sleep(laterMs);
+  const names: string[] = [];
+  for (const f of followUps) {
+    const name = followUpName(primary, f.kind);
+    await f.write(join(dir, name));
+    names.push(name);
+  }
+  return names;
+}
+
+/** Adds a taken file's references to the set and to the file that outlives the process. */
+async function rememberReferences(
+  request: string,
+  messageId: string,
+  ledger: string,
+  into: Map<string, string>,
+) {
+  let batch: string[] = [];
+  for await (const id of requestReferences(request)) {
+    if (into.has(id)) continue;
+    into.set(id, messageId);
+    batch.push(`${id}\t${messageId}`);
+    if (batch.length >= 10_000) {
+      await appendFile(ledger, `${batch.join('\n')}\n`);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await appendFile(ledger, `${batch.join('\n')}\n`);
+}
+
+export function mixOf(p: { mix?: SwitchMix; rejectRate?: number }): SwitchMix {
+  const mix = p.mix ?? DEFAULT_MIX;
+  return p.rejectRate === undefined ? mix : parseMix({ ...mix, rejectRate: p.rejectRate });
+}
+
 /**
  * The GhIPSS stand-in over a drop folder: answers every payment file in the outbox that has no
- * answer yet with a pain.002.001.03 in the inbox. Which transactions fail, and why, depends only
- * on the seed; a message id that came before in another file is rejected whole (DU01).
+ * answer yet with a pain.002.001.03 in the inbox, then the documents that come later (the same
+ * report again, a report settling pending lines, a camt.054 of returns). What happens to each
+ * line and file depends only on the seed and the mix; a message id that came before in another
+ * file is rejected whole (DU01).
  */
 export async function respondToOutbox(p: RespondParams): Promise<{ answered: Answered[] }> {
-  const rate = p.rejectRate ?? 0.015;
-  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`rejectRate must be within 0..1: ${rate}`);
+  const mix = mixOf(p);
   await mkdir(p.inbox, { recursive: true });
+  await mkdir(p.outbox, { recursive: true });
   const seen = await readLedger(p.inbox);
+  const references = new Map<string, string>();
+  for (const line of (await readFile(join(p.inbox, REFERENCES), 'utf8').catch(() => '')).split(
+    '\n',
+  )) {
+    const [id, messageId] = line.split('\t');
+    if (id && messageId && !references.has(id)) references.set(id, messageId);
+  }
 
   const requests = (await readdir(p.outbox))
     .filter((n) => REQUEST.test(n) && !n.endsWith('.pain002.xml'))
@@ -72,14 +136,35 @@ export async function respondToOutbox(p: RespondParams): Promise<{ answered: Ans
     }
     const result = await answerRequest(join(p.outbox, request), target, {
       seed: p.seed,
-      rejectRate: rate,
+      mix,
       isDuplicateMessage: () => first !== undefined && first !== request,
+      isKnownReference: (id) => (references.get(id) ?? msgId) !== msgId,
     });
+    if (result.groupStatus !== 'RJCT' && msgId !== undefined) {
+      const file = join(p.inbox, REFERENCES);
+      await rememberReferences(join(p.outbox, request), msgId, file, references);
+    }
+    const later = await writeFollowUps(p.inbox, response, result.followUps, p.laterMs);
     log.info(
-      { accepted: result.accepted, rejected: result.rejected, groupStatus: result.groupStatus },
+      {
+        accepted: result.accepted,
+        rejected: result.rejected,
+        pending: result.pending,
+        returned: result.returned,
+        groupStatus: result.groupStatus,
+        later: later.length,
+      },
       'request answered',
     );
-    answered.push({ request, response, accepted: result.accepted, rejected: result.rejected });
+    answered.push({
+      request,
+      response,
+      accepted: result.accepted,
+      rejected: result.rejected,
+      pending: result.pending,
+      returned: result.returned,
+      later,
+    });
   }
   return { answered };
 }

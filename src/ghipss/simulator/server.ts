@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -9,11 +9,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { logger } from '../../logger.js';
-import { answerRequest, type AnswerOutcome } from './answer.js';
+import { answerRequest, requestReferences, type AnswerOutcome } from './answer.js';
+import type { SwitchMix } from './mix.js';
 import { requestMessageId } from './request-reader.js';
+import { mixOf, writeFollowUps } from './respond.js';
 
 const log = logger('ghipss.server');
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.(xml|csv)$/;
+const REPORT_NAME =
+  /^[0-9a-f]{64}(\.(repeat|settled))?\.pain002\.xml$|^[0-9a-f]{64}\.returns\.camt054\.xml$/;
 
 /** Misbehaviour on demand, counted over POST /payment-files requests from the start. */
 export interface ServerFaults {
@@ -26,6 +30,15 @@ export interface ServerFaults {
   /** Answer the first N posts only after slowMs. */
   slowFirst?: number;
   slowMs?: number;
+  /** Share of posts answered only after slowMs, drawn from the seed, the key and the attempt. */
+  slowRate?: number;
+  /** Share of posts whose answer is dropped after receiving, drawn likewise. */
+  dropRate?: number;
+}
+
+/** A draw in 0..1 from the seed and a key: the same post gets the same fault. */
+function faultDraw(seed: number, key: string): number {
+  return createHash('sha256').update(`${seed}:fault:${key}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 export interface GhipssServerOptions {
@@ -33,7 +46,12 @@ export interface GhipssServerOptions {
   /** Where received files and status reports are kept. */
   dir: string;
   seed: number;
+  /** What the switch answers; default DEFAULT_MIX. */
+  mix?: SwitchMix;
+  /** Overrides the mix's share of rejected lines. */
   rejectRate?: number;
+  /** Wait before the documents that come later (repeat, settlement, returns); default 0. */
+  laterMs?: number;
   faults?: ServerFaults;
 }
 
@@ -72,6 +90,13 @@ export function createGhipssApp(o: GhipssServerOptions) {
   const byMessage = new Map<string, Received>();
   const stats: ServerStats = { posts: 0, received: {} };
   const faults = o.faults ?? {};
+  const mix = mixOf(o);
+  /** Posts seen per Idempotency-Key, so a retry draws its own fault. */
+  const attempts = new Map<string, number>();
+  /** References of every file taken in and not refused whole: met again, a line is AM05. */
+  const references = new Map<string, string>();
+  /** Documents that came after a first report, written once their wait is over. */
+  const later: Promise<unknown>[] = [];
   const app = new Hono<Env>();
 
   const authorised = (c: Context<Env>) => c.req.header('authorization') === `Bearer ${o.token}`;
@@ -124,9 +149,28 @@ export function createGhipssApp(o: GhipssServerOptions) {
     log.info({ messageId }, 'payment file received');
 
     // Answered after the acknowledgement, as a switch does: the status turns from 202 to 200.
-    const options = { seed: o.seed, rejectRate: o.rejectRate ?? 0.015 };
+    const options = {
+      seed: o.seed,
+      mix,
+      isKnownReference: (id: string) => (references.get(id) ?? messageId) !== messageId,
+    };
     entry.report = rename(path, kept)
       .then(() => answerRequest(kept, reportPath, options))
+      .then(async (outcome) => {
+        if (outcome.groupStatus !== 'RJCT') {
+          for await (const id of requestReferences(kept)) {
+            if (!references.has(id)) references.set(id, messageId);
+          }
+        }
+        const reports = join(o.dir, 'reports');
+        const name = `${sha256}.pain002.xml`;
+        later.push(
+          writeFollowUps(reports, name, outcome.followUps, o.laterMs).catch((err: unknown) => {
+            log.error({ messageId, err: (err as Error).message }, 'later report failed');
+          }),
+        );
+        return outcome;
+      })
       .catch((err: unknown) => {
         log.error({ messageId, err: (err as Error).message }, 'status report failed');
         return undefined;
@@ -148,7 +192,14 @@ export function createGhipssApp(o: GhipssServerOptions) {
       );
     }
     const n = ++stats.posts;
-    const drop = n <= (faults.dropFirst ?? 0);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const drop =
+      n <= (faults.dropFirst ?? 0) ||
+      faultDraw(o.seed, `drop:${key}:${attempt}`) < (faults.dropRate ?? 0);
+    const slow =
+      n <= (faults.slowFirst ?? 0) ||
+      faultDraw(o.seed, `slow:${key}:${attempt}`) < (faults.slowRate ?? 0);
     if (drop && faults.dropBeforeReceiving) return hangUp(c);
     if (n <= (faults.failFirst ?? 0)) {
       return c.json({ code: 'unavailable', message: 'try again later' }, 503);
@@ -184,7 +235,7 @@ export function createGhipssApp(o: GhipssServerOptions) {
     }
 
     if (drop) return hangUp(c);
-    if (n <= (faults.slowFirst ?? 0)) await sleep(faults.slowMs ?? 0);
+    if (slow) await sleep(faults.slowMs ?? 0, undefined, { ref: false });
     return c.json(answer.body, answer.status);
   });
 
@@ -199,12 +250,35 @@ export function createGhipssApp(o: GhipssServerOptions) {
     return c.body(body, 200, { ...headers, 'Content-Type': 'application/xml' });
   });
 
+  /** Every report written so far, first reports and later ones, by name. */
+  app.get('/reports', async (c) => {
+    if (!authorised(c)) return unauthorised(c);
+    const names = (await readdir(join(o.dir, 'reports'))).filter((n) => REPORT_NAME.test(n));
+    return c.json({ reports: names.sort() });
+  });
+
+  app.get('/reports/:name', (c) => {
+    if (!authorised(c)) return unauthorised(c);
+    const name = c.req.param('name');
+    if (!REPORT_NAME.test(name))
+      return c.json({ code: 'not_found', message: 'no such report' }, 404);
+    const path = join(o.dir, 'reports', name);
+    return access(path).then(
+      () =>
+        c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, {
+          'Content-Type': 'application/xml',
+        }),
+      () => c.json({ code: 'not_found', message: 'no such report' }, 404),
+    );
+  });
+
   const ready = Promise.all(
     ['received', 'reports', 'incoming'].map((d) => mkdir(join(o.dir, d), { recursive: true })),
   );
   /** Resolves once every status report started so far is written. */
   const idle = async () => {
     await Promise.all([...byMessage.values()].map((r) => r.report));
+    await Promise.all(later);
   };
   return { app, stats, ready, idle };
 }
