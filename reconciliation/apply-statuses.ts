@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { KIND_ACTIONS, openStatusException, reasonAction, reasonMeaning } from './exceptions.js';
 import { inFile, OUTCOME, type FileScope } from './load-file.js';
-import { submissionRange } from './submission-lines.js';
+import { submissionRange, type SubmissionRange } from './submission-lines.js';
 
 /** The line status an ISO 20022 status leads to (the same rule as TARGET_STATUS in SQL). */
 export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
@@ -14,6 +14,12 @@ export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
  * Extends a status given for a whole payment information block or group to the lines of that
  * submission the report does not list itself; blocks before the group, so the nearer status wins.
  * Under PART the lines left out are accepted by inference (their record's outcome says so).
+ *
+ * A block that lists transactions must name at least one line of its submission for its status
+ * to reach the others: when every transaction it lists is unknown (or names lines of another
+ * file), the report is about something else or its references are garbled, so nothing is
+ * inferred, an unknown_reference exception is opened on the block's status record, and the lines
+ * it leaves out stay as they are. A block that lists no transaction applies to all its lines.
  */
 export async function assignStatusBlocks(
   tx: Db,
@@ -32,37 +38,78 @@ export async function assignStatusBlocks(
         ORDER BY r.payment_info_id IS NULL, r.id`,
   );
 
+  const blockIds = blocks.map((b) => b.id);
+  const ranges = new Map<number, SubmissionRange | undefined>();
+  /** Submissions a block already reached: every line of theirs has a record to follow. */
+  const reached = new Set<number>();
   for (const b of blocks) {
     const level = b.payment_info_id ? 'payment_info' : 'group';
-    const range = await submissionRange(tx, {
-      messageId: p.originalMessageId,
-      paymentInfoId: b.payment_info_id,
-    });
-    if (!range) {
-      const what = b.payment_info_id
-        ? `payment information ${b.payment_info_id}`
-        : `original message ${p.originalMessageId}`;
+    const what = b.payment_info_id
+      ? `payment information ${b.payment_info_id}`
+      : `original message ${p.originalMessageId}`;
+    const refuse = async (why: string, cycleId: number | null = null) => {
       await openStatusException(tx, {
         recordId: b.id,
-        cycleId: null,
-        detail: `${level} status ${b.status} not applied: ${what} matches no submission whose lines can be determined`,
+        cycleId,
+        detail: `${level} status ${b.status} not applied: ${why}`,
       });
       await tx.execute(
         sql`UPDATE settlement_records SET outcome = 'unknown_reference' WHERE id = ${b.id}`,
       );
+    };
+    const range = await submissionRange(
+      tx,
+      { messageId: p.originalMessageId, paymentInfoId: b.payment_info_id },
+      ranges,
+    );
+    if (!range) {
+      await refuse(`${what} matches no submission whose lines can be determined`);
+      continue;
+    }
+    if (reached.has(range.submissionId)) continue;
+
+    const [listed] = await rows<{ listed: number; known: boolean }>(
+      tx,
+      sql`SELECT count(*)::int AS listed,
+                 EXISTS (SELECT 1 FROM settlement_records r JOIN payroll_lines l
+                           ON l.id = r.payroll_line_id
+                         WHERE ${inFile(p.file)} AND ${listedBy(blockIds, b.payment_info_id)}
+                           AND l.cycle_id = ${range.cycleId} AND l.channel = ${range.channel}
+                           AND l.line_no BETWEEN ${range.firstLineNo} AND ${range.lastLineNo})
+                   AS known
+          FROM settlement_records r
+          WHERE ${inFile(p.file)} AND ${listedBy(blockIds, b.payment_info_id)}`,
+    );
+    if (listed && listed.listed > 0 && !listed.known) {
+      const none =
+        listed.listed === 1
+          ? `the one transaction it lists names no line of ${what}`
+          : `none of the ${listed.listed} transactions it lists names a line of ${what}`;
+      await refuse(`${none}, so the lines it leaves out stay as they are`, range.cycleId);
       continue;
     }
 
+    reached.add(range.submissionId);
     const status = b.status === 'PART' ? 'ACSC' : b.status;
     const reason = b.status === 'PART' ? null : b.reason_code;
+    // An anti-join rather than ON CONFLICT: most lines of a block are usually listed already.
     await tx.execute(sql`
       INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active)
       SELECT l.id, ${b.id}, ${status}, ${targetStatus(status)}, ${reason}, ${level}, true
       FROM payroll_lines l
       WHERE l.cycle_id = ${range.cycleId} AND l.channel = ${range.channel}
         AND l.line_no BETWEEN ${range.firstLineNo} AND ${range.lastLineNo}
-      ON CONFLICT (line_id) DO NOTHING`);
+        AND NOT EXISTS (SELECT 1 FROM recon_assign a WHERE a.line_id = l.id)`);
   }
+}
+
+/** SQL: record r is a transaction the block lists (a group lists every one of the file). */
+function listedBy(blockIds: number[], paymentInfoId: string | null) {
+  const tx = sql`r.id NOT IN (${sql.join(
+    blockIds.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
+  return paymentInfoId ? sql`${tx} AND r.payment_info_id = ${paymentInfoId}` : tx;
 }
 
 export interface Applied {

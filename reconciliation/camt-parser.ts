@@ -5,7 +5,7 @@ import { SikaError } from '../src/errors.js';
 import { localName, messageKind } from './detect-format.js';
 import { feedXml } from './xml-stream.js';
 
-export type CamtFormat = 'camt.054' | 'camt.053';
+export type CamtFormat = 'camt.054' | 'camt.053' | 'camt.052';
 
 export interface CamtHeader {
   format: CamtFormat;
@@ -45,8 +45,15 @@ export type CamtEvent =
 const ROOTS: Record<string, CamtFormat> = {
   BkToCstmrDbtCdtNtfctn: 'camt.054',
   BkToCstmrStmt: 'camt.053',
+  BkToCstmrAcctRpt: 'camt.052',
 };
-const SCOPES = ['TxDtls', 'Ntry', 'Ntfctn', 'Stmt', 'GrpHdr'] as const;
+/** Whether a sniffed message kind is one of the camt messages this reader takes. */
+export function isCamt(kind: string | null): kind is CamtFormat {
+  return kind !== null && Object.values(ROOTS).includes(kind as CamtFormat);
+}
+/** The account block of each message: Ntfctn (camt.054), Stmt (camt.053), Rpt (camt.052). */
+const ACCOUNT_BLOCKS = ['Ntfctn', 'Stmt', 'Rpt'];
+const SCOPES = ['TxDtls', 'Ntry', 'Ntfctn', 'Stmt', 'Rpt', 'GrpHdr'] as const;
 type Scope = (typeof SCOPES)[number];
 const AMOUNT = /^-?\d+(\.\d+)?$/;
 const RETURN_CODES = ['RRTN'];
@@ -79,7 +86,8 @@ interface TxDraft extends Partial<Fields> {
 const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
 
 /**
- * Reads a camt.054 notification or camt.053 statement (any version .02 to .08, any namespace) as
+ * Reads a camt.054 notification, camt.053 statement or camt.052 account report (any version .02
+ * to .08, any namespace; the three share the entry structure) as
  * a stream: the header, then one record per transaction detail in batches. Entry fields (dates,
  * indicators, bank transaction code, status) apply to its transactions unless they give their own.
  */
@@ -176,7 +184,7 @@ export async function* parseCamt(
     if (scope === 'GrpHdr') {
       if (rel === 'MsgId') hdr.messageId = value;
       else if (rel === 'CreDtTm') hdr.creDtTm = value;
-    } else if (scope === 'Ntfctn' || scope === 'Stmt') {
+    } else if (ACCOUNT_BLOCKS.includes(scope)) {
       if (rel === 'Acct/Id/IBAN' || rel === 'Acct/Id/Othr/Id') ownAccount = value;
     } else if (scope === 'Ntry') setCommon(entry, rel, value, ccy);
     else if (rel === 'Refs/EndToEndId') tx.e2e = value;
@@ -205,13 +213,13 @@ export async function* parseCamt(
         const kind = messageKind(local);
         throw unreadable(
           kind
-            ? `it is a ${kind} message, not a camt.053 or camt.054`
+            ? `it is a ${kind} message, not a camt.052, camt.053 or camt.054`
             : `${local} is not a camt message`,
         );
       }
     }
     stack.push(local);
-    if (local === 'Ntfctn' || local === 'Stmt') {
+    if (ACCOUNT_BLOCKS.includes(local)) {
       sendHeader();
       ownAccount = '';
     } else if (local === 'Ntry') {
@@ -244,7 +252,7 @@ export async function* parseCamt(
 
   const input$ = typeof input === 'string' ? createReadStream(input) : input;
   for await (const _ of feedXml(input$, name, { open, close })) yield* out.splice(0);
-  if (!format) throw unreadable('no camt.053 or camt.054 message found');
+  if (!format) throw unreadable('no camt.052, camt.053 or camt.054 message found');
   sendHeader();
   flush();
   yield* out.splice(0);

@@ -17,36 +17,41 @@ export interface ControlTotals {
 
 /**
  * The control equation of a cycle: sealed total = paid + failed + returned + pending +
- * unconfirmed, summed by the database from the lines as they stand now.
+ * unconfirmed, summed by the database from the lines as they stand now, in one pass.
  */
 export async function controlTotals(db: Db, cycleId: number): Promise<ControlTotals> {
-  const [cycle] = await rows<{ total_amount: string; line_count: number }>(
-    db,
-    sql`SELECT total_amount, line_count FROM cycles WHERE id = ${cycleId}`,
+  const sums = LINE_STATUSES.map(
+    (s) => sql`count(*) FILTER (WHERE l.status = ${s})::text,
+               coalesce(sum(l.amount) FILTER (WHERE l.status = ${s}), 0)::text`,
   );
-  if (!cycle) throw new Error(`cycle ${cycleId} does not exist`);
-  const grouped = await rows<{ status: string; lines: number; amount: string }>(
+  const [row] = await rows<{ cycle: string[] | null; sums: string[] }>(
     db,
-    sql`SELECT status, count(*)::int AS lines, coalesce(sum(amount), 0)::text AS amount
-        FROM payroll_lines WHERE cycle_id = ${cycleId} GROUP BY status`,
+    sql`SELECT (SELECT ARRAY[total_amount::text, line_count::text] FROM cycles
+                WHERE id = ${cycleId}) AS cycle,
+               ARRAY[count(*) FILTER (WHERE l.status NOT IN (${sql.join(
+                 LINE_STATUSES.map((s) => sql`${s}`),
+                 sql`, `,
+               )}))::text, ${sql.join(sums, sql`, `)}] AS sums
+        FROM payroll_lines l WHERE l.cycle_id = ${cycleId}`,
   );
+  if (!row?.cycle) throw new Error(`cycle ${cycleId} does not exist`);
+  const [unknown, ...counts] = row.sums.map(String);
+  if (Number(unknown) > 0) throw new Error(`cycle ${cycleId} has lines of an unknown status`);
 
   const byStatus = Object.fromEntries(
-    LINE_STATUSES.map((s) => [s, { lines: 0, amount: money(0) }]),
+    LINE_STATUSES.map((s, i) => [
+      s,
+      { lines: Number(counts[2 * i]), amount: money(counts[2 * i + 1]!) },
+    ]),
   ) as ControlTotals['byStatus'];
-  for (const g of grouped) {
-    if (!(g.status in byStatus)) throw new Error(`line status ${g.status} is not known`);
-    byStatus[g.status as LineStatus] = { lines: g.lines, amount: money(g.amount) };
-  }
-
-  const sealedTotal = money(cycle.total_amount);
+  const sealedTotal = money(row.cycle[0]!);
   const accounted = sum(LINE_STATUSES.map((s) => byStatus[s].amount));
   const difference = sealedTotal.minus(accounted);
   return {
     cycleId,
     sealedTotal,
     byStatus,
-    lineCount: cycle.line_count,
+    lineCount: Number(row.cycle[1]),
     difference,
     holds: difference.isZero(),
   };

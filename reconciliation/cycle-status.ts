@@ -14,18 +14,17 @@ export async function refreshCycles(
   // Limitation: a return that arrives after a cycle was closed opens its exception on the closed
   // cycle, which stays closed; nothing reopens it or warns at close time.
   for (const cycleId of [...new Set(cycleIds)].sort((a, b) => a - b)) {
-    await tx.execute(sql`
-      UPDATE cycles c
-      SET status = CASE WHEN EXISTS (SELECT 1 FROM payroll_lines l
-                                     WHERE l.cycle_id = c.id AND l.status = 'pending')
-                        THEN 'submitted' ELSE 'reconciled' END
-      WHERE c.id = ${cycleId} AND c.status IN ('submitted', 'reconciled')`);
     const control = await controlTotals(tx, cycleId);
     if (!control.holds) {
       throw new Error(
         `control equation broken for cycle ${cycleId}: off by ${control.difference.toFixed(2)}`,
       );
     }
+    const settled = control.byStatus.pending.lines === 0;
+    await tx.execute(sql`
+      UPDATE cycles SET status = ${settled ? 'reconciled' : 'submitted'}
+      WHERE id = ${cycleId} AND status IN ('submitted', 'reconciled')
+        AND status <> ${settled ? 'reconciled' : 'submitted'}`);
     out.push({ cycleId, control });
   }
   return out;

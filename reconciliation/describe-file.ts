@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Cedi, ZERO, type Money } from '../src/money.js';
 import { assertFile, sha256File } from './load-file.js';
-import { parseCamt, type CamtFormat } from './camt-parser.js';
+import { isCamt, parseCamt, type CamtFormat } from './camt-parser.js';
 import { parsePain002, type Pain002Header, type Pain002PaymentInfo } from './pain002-parser.js';
 import { sniffFormat } from './sniff-format.js';
 
@@ -49,7 +49,7 @@ export async function describeFile(path: string): Promise<FileDescription> {
   await assertFile(path);
   const sha256 = await sha256File(path);
   const sniffed = await sniffFormat(path);
-  if (sniffed === 'camt.054' || sniffed === 'camt.053') return describeCamt(path, sha256);
+  if (isCamt(sniffed)) return describeCamt(path, sha256);
   let header: Pain002Header | undefined;
   const paymentInfos: Pain002PaymentInfo[] = [];
   const byStatus: Record<string, Tally> = {};

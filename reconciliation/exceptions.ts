@@ -13,6 +13,7 @@ export const EXCEPTION_KINDS = [
   'conflicting_status',
   'unconfirmed_past_time',
   'household_review',
+  'unexplained_credit',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -25,6 +26,8 @@ export const KIND_ACTIONS: Record<string, string> = {
   conflicting_status: 'Ask the bank which outcome is final; the line was kept as it was',
   unconfirmed_past_time:
     'Ask GhIPSS for the status of the payment; a later report still settles it',
+  unexplained_credit:
+    'Ask the bank what the credit is; if the payment came back, have it reported as a return',
 };
 
 /** SQL: the action of a kind from KIND_ACTIONS. */
@@ -62,7 +65,8 @@ export function reasonMeaning(code: SQL): SQL {
 
 /**
  * Opens an exception for every record of the file that could not be applied as it stood: an
- * EndToEndId that matches no line, a record seen before, an amount that is not the line's.
+ * EndToEndId that matches no line, a record seen before, an amount that is not the line's, a
+ * camt credit naming a line that is no return.
  */
 export async function openRecordExceptions(tx: Db, file: FileScope): Promise<void> {
   await tx.execute(sql`
@@ -73,6 +77,7 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
     SELECT l.cycle_id, l.id AS line_id, r.id AS record_id,
            CASE r.outcome WHEN 'unknown_reference' THEN 'unknown_reference'
                           WHEN 'duplicate' THEN 'duplicate_record'
+                          WHEN 'unexplained_credit' THEN 'unexplained_credit'
                           ELSE 'amount_mismatch' END AS kind,
            r.reason_code,
            coalesce(r.amount, l.amount) AS amount,
@@ -89,6 +94,9 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
                                      WHERE p.settlement_file_id = r.settlement_file_id
                                        AND p.payroll_line_id = r.payroll_line_id AND p.id < r.id)
                        THEN ' earlier in the same file' ELSE ' by an earlier file' END
+             WHEN 'unexplained_credit' THEN
+               'a credit of ' || coalesce(r.amount::text, '?') || ' names this line but is no '
+               || 'return (no RRTN code, no reversal indicator); the line was kept as it is'
              ELSE 'reported amount ' || coalesce(r.amount::text, '?')
                   || ' (or its currency) differs from the line amount ' || l.amount::text
                   || '; the line was not moved'
@@ -96,7 +104,7 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
     FROM settlement_records r
     LEFT JOIN payroll_lines l ON l.id = r.payroll_line_id
     WHERE ${inFile(file)}
-      AND r.outcome IN ('unknown_reference', 'duplicate', 'amount_mismatch')
+      AND r.outcome IN ('unknown_reference', 'duplicate', 'amount_mismatch', 'unexplained_credit')
     ) x ORDER BY record_id`);
 }
 

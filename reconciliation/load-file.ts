@@ -27,6 +27,8 @@ export const OUTCOME = {
 } as const;
 
 const MAX_AMOUNT = new Cedi('1e12');
+/** Below MAX_AMOUNT, exactly two decimals. */
+const PESEWAS = /^-?\d{1,12}\.\d\d$/;
 /** Records per JSON insert: fewer round trips than the parser's default, about 1 MB of JSON. */
 export const INSERT_BATCH = 5000;
 
@@ -185,12 +187,14 @@ export function reportedAmount(
   n: number,
 ): { amount: string | null; ok: boolean } {
   if (r.amount === null) return { amount: null, ok: true };
+  const ghs = r.currency === null || r.currency === 'GHS';
+  // Nearly every amount is written with two decimals: that text is already the pesewa amount.
+  if (PESEWAS.test(r.amount)) return { amount: r.amount, ok: ghs };
   const value = new Cedi(r.amount);
   if (value.abs().gte(MAX_AMOUNT)) {
     throw new SikaError('UNREADABLE_RESPONSE', `${fileName}: transaction ${n} amount is too large`);
   }
   const amount = value.toFixed(2);
-  const ghs = r.currency === null || r.currency === 'GHS';
   return { amount, ok: ghs && value.equals(new Cedi(amount)) };
 }
 

@@ -37,16 +37,20 @@ export async function createAssignments(tx: Db): Promise<void> {
  * not the line's). Records were matched to lines as they were loaded; everything here is
  * set-based and writes only the rare rows.
  *
- * A line named twice in one status report is a repeat. A statement (camt.053, camt.054) may
- * name a line twice with different news (booked, then returned), so there only the same status
- * repeats; and a statement restating what an earlier file applied is 'confirmed', not a repeat
- * worth an exception, since statements overlap notifications by design.
+ * A line named twice in one status report is a repeat. A camt message may name a line twice with
+ * different news (booked, then returned), so there only the same status repeats; and a statement
+ * or account report (camt.053, camt.052) restating what an earlier file applied is 'confirmed',
+ * not a repeat worth an exception, since they overlap notifications by design.
+ *
+ * A camt credit that names a line but is no return (no RRTN, no reversal indicator) cannot be
+ * told apart from other money coming in: it moves nothing and opens an unexplained_credit
+ * exception, so it is not lost.
  */
 export async function markRepeats(tx: Db, p: { file: FileScope; format: string }): Promise<void> {
   const statusReport = p.format === 'pain.002';
   await tx.execute(sql`
     UPDATE settlement_records r
-    SET outcome = CASE WHEN ${p.format === 'camt.053'} AND NOT EXISTS (
+    SET outcome = CASE WHEN ${p.format === 'camt.053' || p.format === 'camt.052'} AND NOT EXISTS (
                          SELECT 1 FROM settlement_records q
                          WHERE q.settlement_file_id = r.settlement_file_id
                            AND q.payroll_line_id = r.payroll_line_id AND q.id < r.id
@@ -60,6 +64,11 @@ export async function markRepeats(tx: Db, p: { file: FileScope; format: string }
                       OR (q.settlement_file_id <> r.settlement_file_id AND q.status = r.status
                           AND q.outcome IN ('matched', 'confirmed'))))`);
 
+  if (!statusReport) {
+    await tx.execute(sql`
+      UPDATE settlement_records r SET outcome = 'unexplained_credit'
+      WHERE ${inFile(p.file)} AND r.outcome = 'matched' AND r.status = 'CRDT'`);
+  }
   await openRecordExceptions(tx, p.file);
 }
 

@@ -11,6 +11,7 @@ import type { ControlTotals } from './control-equation.js';
 import { refreshCycles } from './cycle-status.js';
 import { DEFAULT_VALUE_DATE_TOLERANCE_DAYS, fallbackMatch } from './fallback-match.js';
 import { checkFinanceUser } from './finance-user.js';
+import { isCamt, type CamtFormat } from './camt-parser.js';
 import { loadCamtFile } from './load-camt.js';
 import {
   assertFile,
@@ -27,7 +28,7 @@ const log = logger('reconciliation');
 /** Files are reconciled one at a time: two at once could both move the same line. */
 export const RECONCILE_LOCK = 7411002;
 
-export type SettlementFormat = 'pain.002' | 'camt.054' | 'camt.053';
+export type SettlementFormat = 'pain.002' | CamtFormat;
 
 export interface ReconcileResult {
   settlementFileId: number | null;
@@ -78,7 +79,7 @@ export interface ReconcileParams {
 }
 
 /**
- * Loads one response (pain.002, camt.054 or camt.053, told apart by content) and reconciles it,
+ * Loads one response (pain.002, camt.054, camt.053 or camt.052, told apart by content) and reconciles it,
  * in one transaction: records kept, lines matched and moved, exceptions opened, cycles marked
  * reconciled when nothing is pending, audit appended. A file loaded before (same SHA-256)
  * changes nothing and comes back with duplicate: true.
@@ -94,14 +95,16 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
     return duplicateResult(seen);
   }
   const sniffed = await sniffFormat(p.path);
-  const format: SettlementFormat =
-    sniffed === 'camt.054' || sniffed === 'camt.053' ? sniffed : 'pain.002';
+  const format: SettlementFormat = isCamt(sniffed) ? sniffed : 'pain.002';
   const started = Date.now();
   const timings: Record<string, number> = {};
 
   const result = await db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
+    // The working sets of a 50,000-line file (the lines moved, their events) then stay in
+    // memory instead of spilling to temporary files; for this transaction only.
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     const raced = await findSettlementFile(tx, sha256);
     if (raced) return duplicateResult(raced);
 

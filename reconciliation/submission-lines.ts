@@ -53,10 +53,18 @@ async function findSubmission(
 export async function submissionRange(
   db: Db,
   p: { messageId: string; paymentInfoId: string | null },
+  /** Ranges already worked out in this transaction, by submission id. */
+  cache?: Map<number, SubmissionRange | undefined>,
 ): Promise<SubmissionRange | undefined> {
   const s = await findSubmission(db, p);
   if (!s || s.tx_count < 1) return undefined;
+  if (cache?.has(s.id)) return cache.get(s.id);
+  const range = await rangeOf(db, s);
+  cache?.set(s.id, range);
+  return range;
+}
 
+async function rangeOf(db: Db, s: SubmissionRow): Promise<SubmissionRange | undefined> {
   // Limitation: membership is derived from the split rule, not stored; a pair of submissions
   // columns (first_line_no, last_line_no) written by the submitter would make it explicit.
 

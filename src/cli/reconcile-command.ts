@@ -68,7 +68,9 @@ function describeAsText(d: FileDescription): string {
 export function registerReconcile(program: Command): void {
   program
     .command('reconcile')
-    .description('load settlement responses (pain.002) and reconcile every payroll line')
+    .description(
+      'load settlement responses (pain.002, camt.054, camt.053, camt.052) and reconcile every payroll line',
+    )
     .argument('[files...]', 'response files')
     .option('--dir <dir>', 'reconcile every .xml file of a folder, in name order')
     .option('--dry-run', 'only read the file(s) and say what they hold; change nothing')
@@ -86,7 +88,7 @@ export function registerReconcile(program: Command): void {
           for (const f of files) {
             const d = await describeFile(f);
             process.stdout.write(
-              o.json ? `${JSON.stringify(d)}\n` : `${JSON.stringify(d, null, 2)}\n`,
+              o.json ? `${JSON.stringify(plain(d))}\n` : `${describeAsText(d)}\n`,
             );
           }
           return;

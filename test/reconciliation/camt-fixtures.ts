@@ -37,14 +37,15 @@ function tx(e: Omit<EntrySpec, 'batch'>, v8: boolean): string {
 }
 
 /**
- * Writes a camt.054 notification or camt.053 statement of the paying account, in schema version
+ * Writes a camt.054 notification, camt.053 statement or camt.052 account report of the paying
+ * account, in schema version
  * 02 (status as text, amounts in AmtDtls) or 08 (status as Sts/Cd, amounts on the transaction).
  */
 export async function writeCamt(
   dir: string,
   name: string,
   p: {
-    format: 'camt.054' | 'camt.053';
+    format: 'camt.054' | 'camt.053' | 'camt.052';
     version: '02' | '08';
     messageId: string;
     prefix?: string;
@@ -52,8 +53,11 @@ export async function writeCamt(
   },
 ): Promise<string> {
   const v8 = p.version === '08';
-  const [root, report] =
-    p.format === 'camt.054' ? ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'] : ['BkToCstmrStmt', 'Stmt'];
+  const [root, report] = {
+    'camt.054': ['BkToCstmrDbtCdtNtfctn', 'Ntfctn'],
+    'camt.053': ['BkToCstmrStmt', 'Stmt'],
+    'camt.052': ['BkToCstmrAcctRpt', 'Rpt'],
+  }[p.format];
   const ns = `urn:iso:std:iso:20022:tech:xsd:${p.format}.001.${p.version}`;
   const entries = p.entries.map((e) => {
     const txs = e.batch ?? [e];

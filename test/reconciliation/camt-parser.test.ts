@@ -7,7 +7,7 @@ import { parseCamt, readCamt } from '../../reconciliation/camt-parser.js';
 import { describeFile } from '../../reconciliation/describe-file.js';
 import { sniffFormat } from '../../reconciliation/sniff-format.js';
 import { OWN_ACCOUNT, writeCamt } from './camt-fixtures.js';
-import { SAMPLES } from './fixtures.js';
+import { FIXTURES, SAMPLES } from './fixtures.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -125,12 +125,14 @@ describe('reading the real bank camt.054 samples', () => {
   });
 });
 
-describe('camt.053 statements and camt.054 notifications Sika is sent', () => {
+describe('camt.053 statements, camt.052 reports and camt.054 notifications Sika is sent', () => {
   it.each([
     ['camt.053', '02', undefined],
     ['camt.053', '08', undefined],
     ['camt.054', '02', 'ns2'],
     ['camt.054', '08', 'ns2'],
+    ['camt.052', '02', 'ns3'],
+    ['camt.052', '08', undefined],
   ] as const)(
     'reads a %s.001.%s (prefix %s): booked debits, a batch entry and a return',
     async (format, version, prefix) => {
@@ -199,6 +201,45 @@ describe('camt.053 statements and camt.054 notifications Sika is sent', () => {
       ['B', 'RTRN', false, 'RRTN'],
       ['C', 'CRDT', false, 'PMNT/ICDT/DMCT'],
     ]);
+  });
+
+  it('reads the camt.052 account report fixture: a booking, a batch, a return and a bare credit', async () => {
+    const path = join(FIXTURES, 'camt052-405.xml');
+    expect(await sniffFormat(path)).toBe('camt.052');
+    const r = await readCamt(path);
+    expect(r).toMatchObject({
+      format: 'camt.052',
+      messageId: 'RPT-405-1',
+      creationDateTime: '2030-03-02T12:00:00',
+      namespace: 'urn:iso:std:iso:20022:tech:xsd:camt.052.001.08',
+    });
+    expect(r.records.map((x) => [...pick(x), x.creditDebit, x.bankTxCode, x.account])).toEqual([
+      ['LEAP-405-HH0000001', 'BOOK', '304.00', 'GHS', null, 'DBIT', 'PMNT/ICDT/DMCT', '9900000001'],
+      ['LEAP-405-HH0000002', 'BOOK', '380.00', 'GHS', null, 'DBIT', 'PMNT/ICDT/DMCT', null],
+      ['LEAP-405-HH0000003', 'BOOK', '440.00', 'GHS', null, 'DBIT', 'PMNT/ICDT/DMCT', null],
+      ['LEAP-405-HH0000003', 'RTRN', '440.00', 'GHS', 'AC04', 'CRDT', 'PMNT/ICDT/RRTN', null],
+      ['LEAP-405-HH0000004', 'CRDT', '530.00', 'GHS', null, 'CRDT', 'PMNT/RCDT/DMCT', null],
+    ]);
+    expect(r.records[3]!.reasonText).toBe('ACCOUNT CLOSED');
+  });
+
+  it('describes the camt.052 fixture for a dry run, as JSON', async () => {
+    const d = await describeFile(join(FIXTURES, 'camt052-405.xml'));
+    const json = JSON.parse(JSON.stringify(d)) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      fileName: 'camt052-405.xml',
+      format: 'camt.052',
+      messageId: 'RPT-405-1',
+      records: 5,
+      recordsWithoutAmount: 0,
+      byStatus: {
+        BOOK: { records: 3, amount: '1124' },
+        RTRN: { records: 1, amount: '440' },
+        CRDT: { records: 1, amount: '530' },
+      },
+      byReason: { '(none)': { records: 4, amount: '1654' }, AC04: { records: 1, amount: '440' } },
+    });
+    expect(json['sha256']).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('streams 5,001 entries in batches of at most 1,000', async () => {

@@ -7,7 +7,7 @@ import { rows } from '../../src/db/open.js';
 import { reconcileFile } from '../../reconciliation/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { writeCamt } from './camt-fixtures.js';
-import { createSubmittedCycle, endToEndId, messageId, writePain002 } from './fixtures.js';
+import { createSubmittedCycle, endToEndId, FIXTURES, messageId, writePain002 } from './fixtures.js';
 
 let t: TestDatabase;
 let tmp: string;
@@ -328,5 +328,77 @@ describe('entries without a usable reference (cycle 402)', () => {
     const r = await reconcileFile(t.db, { path, loadedBy, valueDateToleranceDays: 15 });
     expect(r).toMatchObject({ records: 1, matched: 1, paid: 1, exceptions: 0 });
     expect((await lineStates(cycleId))[3]).toEqual([4, 'paid', null]);
+  });
+});
+
+describe('a camt.052 account report (cycle 405, fixture camt052-405.xml)', () => {
+  let cycleId: number;
+  beforeAll(async () => {
+    ({ cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 405,
+      lines: ['304.00', '380.00', '440.00', '530.00'],
+    }));
+  });
+
+  it('books, returns, and keeps a credit that is no return as an unexplained_credit exception', async () => {
+    const r = await reconcileFile(t.db, { path: join(FIXTURES, 'camt052-405.xml'), loadedBy });
+    expect(r).toMatchObject({
+      format: 'camt.052',
+      messageId: 'RPT-405-1',
+      originalMessageId: null,
+      records: 5,
+      matched: 4,
+      paid: 3,
+      failed: 0,
+      returned: 1,
+      pending: 0,
+      unknown: 0,
+      ambiguous: 0,
+      conflicts: 0,
+      exceptions: 2,
+    });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'paid', null],
+      [3, 'returned', 'AC04'],
+      [4, 'pending', null],
+    ]);
+    expect(await exceptionsOf(sql`e.cycle_id = ${cycleId}`)).toEqual([
+      {
+        kind: 'unexplained_credit',
+        line_no: 4,
+        reason_code: null,
+        detail:
+          'a credit of 530.00 names this line but is no return (no RRTN code, no reversal ' +
+          'indicator); the line was kept as it is',
+        action:
+          'Ask the bank what the credit is; if the payment came back, have it reported as a return',
+        household_ref: null,
+      },
+      {
+        kind: 'returned_payment',
+        line_no: 3,
+        reason_code: 'AC04',
+        detail: 'Account closed',
+        action: 'Obtain a new payment instrument',
+        household_ref: null,
+      },
+    ]);
+    const control = r.cycles[0]!.control;
+    expect(control.byStatus.paid.amount.toFixed(2)).toBe('684.00');
+    expect(control.byStatus.returned.amount.toFixed(2)).toBe('440.00');
+    expect(control.byStatus.pending.amount.toFixed(2)).toBe('530.00');
+    expect(control.holds).toBe(true);
+  });
+
+  it('takes a later report restating a booking as confirmed, not as a repeat', async () => {
+    const path = await writeCamt(tmp, 'camt052-405-b.xml', {
+      format: 'camt.052',
+      version: '02',
+      messageId: 'RPT-405-2',
+      entries: [{ endToEndId: endToEndId(405, 1), amount: '304.00' }],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ format: 'camt.052', records: 1, matched: 1, paid: 0, exceptions: 0 });
   });
 });

@@ -361,6 +361,106 @@ describe('partial acceptance and references that do not match (cycle 203, two fi
   });
 });
 
+describe('a report whose listed transactions are all unknown (cycle 205)', () => {
+  let cycleId: number;
+  beforeAll(async () => {
+    ({ cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 205,
+      lines: ['304.00', '380.00', '440.00'],
+    }));
+  });
+  const unknownTxs = [
+    { endToEndId: 'LEAP-999-HH0000001', status: 'RJCT', reason: 'AC01', amount: '10.00' },
+    { endToEndId: 'LEAP-999-HH0000002', status: 'ACSC', amount: '20.00' },
+  ];
+
+  it('under PART infers nothing: the lines stay pending and the group status is an exception', async () => {
+    const path = await writePain002(tmp, 'part-unknown-205.xml', {
+      messageId: 'RSP-205-A',
+      originalMessageId: 'SIKA-LEAP-205-EZWICH-1',
+      groupStatus: 'PART',
+      txs: unknownTxs,
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({
+      records: 2,
+      matched: 0,
+      paid: 0,
+      failed: 0,
+      pending: 0,
+      unknown: 3,
+      exceptions: 3,
+    });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'pending', null],
+      [2, 'pending', null],
+      [3, 'pending', null],
+    ]);
+    expect(await exceptionsOf(cycleId)).toEqual([
+      {
+        kind: 'unknown_reference',
+        line_no: null,
+        reason_code: null,
+        amount: null,
+        detail:
+          'group status PART not applied: none of the 2 transactions it lists names a line of ' +
+          'original message SIKA-LEAP-205-EZWICH-1, so the lines it leaves out stay as they are',
+      },
+    ]);
+    const outcomes = await rows<{ status: string; outcome: string }>(
+      t.db,
+      sql`SELECT status, outcome FROM settlement_records
+          WHERE settlement_file_id = ${r.settlementFileId} ORDER BY id`,
+    );
+    expect(outcomes).toEqual([
+      { status: 'PART', outcome: 'unknown_reference' },
+      { status: 'RJCT', outcome: 'unknown_reference' },
+      { status: 'ACSC', outcome: 'unknown_reference' },
+    ]);
+  });
+
+  it('under ACCP for the group and the payment information, neither reaches the lines', async () => {
+    const path = await writePain002(tmp, 'accp-unknown-205.xml', {
+      messageId: 'RSP-205-B',
+      originalMessageId: 'SIKA-LEAP-205-EZWICH-1',
+      groupStatus: 'ACCP',
+      paymentInfoStatus: 'ACCP',
+      txs: unknownTxs.slice(1),
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 1, matched: 0, pending: 0, unknown: 3, exceptions: 3 });
+    const events = await rows<{ n: number }>(
+      t.db,
+      sql`SELECT count(*)::int AS n FROM line_status_events e
+          JOIN payroll_lines l ON l.id = e.payroll_line_id WHERE l.cycle_id = ${cycleId}`,
+    );
+    expect(events).toEqual([{ n: 0 }]);
+    expect((await exceptionsOf(cycleId)).slice(1).map((e) => e.detail)).toEqual([
+      'payment_info status ACCP not applied: the one transaction it lists names no line of ' +
+        'payment information SIKA-LEAP-205-EZWICH-1-P1, so the lines it leaves out stay as they are',
+      'group status ACCP not applied: the one transaction it lists names no line of ' +
+        'original message SIKA-LEAP-205-EZWICH-1, so the lines it leaves out stay as they are',
+    ]);
+    expect(await cycleStatus(cycleId)).toBe('submitted');
+  });
+
+  it('still applies PART to the lines left out once one listed transaction is known', async () => {
+    const path = await writePain002(tmp, 'part-known-205.xml', {
+      messageId: 'RSP-205-C',
+      originalMessageId: 'SIKA-LEAP-205-EZWICH-1',
+      groupStatus: 'PART',
+      txs: [...unknownTxs, { endToEndId: endToEndId(205, 2), status: 'RJCT', reason: 'AC04' }],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 3, matched: 1, paid: 2, failed: 1, unknown: 2 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'failed', 'AC04'],
+      [3, 'paid', null],
+    ]);
+  });
+});
+
 describe('volume and folders', () => {
   it('reconciles a 20,000-line report set-based, to the pesewa, and then the cycle is reconciled', async () => {
     const n = 20_000;
