@@ -38,7 +38,7 @@ export interface WriteReportParams {
 export interface WrittenReport {
   path: string;
   /**
-   * Exception report: exceptions listed (a PDF lists at most PDF_EXCEPTION_ROW_LIMIT).
+   * Exception report: exceptions listed (every one, in both formats).
    * Reconciliation summary, register, payment summary: payroll lines. Variance: beneficiaries
    * new, dropped or changed. Audit trail: events listed.
    */

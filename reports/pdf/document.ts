@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import PDFDocument from 'pdfkit';
 import { headerFields, signatureRows, type ReportHeader } from '../header.js';
+import type { PlainText } from './plain-text.js';
 
 const require = createRequire(import.meta.url);
 // DejaVu Sans has the letters of Ghanaian names (ɛ ɔ ŋ ɖ) and the cedi sign, which the built-in
@@ -148,12 +149,16 @@ export async function finishReportPdf(pdf: ReportPdf): Promise<number> {
   return pages;
 }
 
-/** The running header (after the first page) and the seal and "Page x of y" footer of one page. */
+/**
+ * The running header (after the first page) and the seal and "Page x of y" footer of one page.
+ * With plain, text it can draw skips pdfkit's line layout (a register has thousands of pages).
+ */
 export function drawPageFurniture(
   doc: PDFKit.PDFDocument,
   h: ReportHeader,
   pageIndex: number,
   pages: number,
+  plain?: PlainText,
 ): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
@@ -163,22 +168,20 @@ export function drawPageFurniture(
   doc.page.margins.bottom = 0;
 
   doc.font(FONTS.regular).fontSize(7).fillColor('#444444');
-  if (pageIndex > 0) {
-    doc.text(`${h.title} · ${h.programme} ${h.cycleLabel}`, left, 24, {
-      width,
-      lineBreak: false,
-    });
-  }
+  const place = (text: string, x: number, y: number, w: number, right = false) => {
+    const measured = plain?.width(text, FONTS.regular, 7) ?? null;
+    if (measured === null || measured > w) {
+      doc
+        .font(FONTS.regular)
+        .text(text, x, y, { width: w, align: right ? 'right' : 'left', lineBreak: false });
+    } else {
+      plain!.drawLine([{ text, x: right ? x + w - measured : x }], y, FONTS.regular, 7);
+    }
+  };
+  if (pageIndex > 0) place(`${h.title} · ${h.programme} ${h.cycleLabel}`, left, 24, width);
   const footerY = doc.page.height - 30;
-  doc.text(`Seal (SHA-256) ${h.seal ?? 'not sealed'}`, left, footerY, {
-    width: width - 90,
-    lineBreak: false,
-  });
-  doc.text(`Page ${pageIndex + 1} of ${pages}`, left + width - 90, footerY, {
-    width: 90,
-    align: 'right',
-    lineBreak: false,
-  });
+  place(`Seal (SHA-256) ${h.seal ?? 'not sealed'}`, left, footerY, width - 90);
+  place(`Page ${pageIndex + 1} of ${pages}`, left + width - 90, footerY, 90, true);
   doc.fillColor('black');
 
   doc.page.margins.top = margins.top;

@@ -3,6 +3,11 @@ export interface PdfColumn {
   /** Share of the page width; widths are the weights scaled to the space between the margins. */
   weight: number;
   align?: 'left' | 'right';
+  /**
+   * Fixed layout only: the cell wraps on words over at most this many lines (the last one cut
+   * with an ellipsis), and its row grows to fit. Unset: one line.
+   */
+  wrap?: number;
 }
 
 export interface PdfRowStyle {

@@ -31,17 +31,24 @@ export async function withSnapshot<R>(
           let buffer: T[] = [];
           let at = 0;
           let done = false;
+          // The next batch is asked for as soon as one arrives, so the database reads it while
+          // the caller works through the current one (one query at a time on the connection).
+          let ahead: Promise<T[]> | null = null;
+          const fetch = () => rows<T>(tx, sql`FETCH ${sql.raw(String(batchSize))} FROM ${name}`);
           return {
             async next() {
+              if (at < buffer.length) return buffer[at++];
+              if (done) return undefined;
               if (!declared) {
                 await tx.execute(sql`DECLARE ${name} NO SCROLL CURSOR FOR ${query}`);
                 declared = true;
               }
-              if (at === buffer.length && !done) {
-                buffer = await rows<T>(tx, sql`FETCH ${sql.raw(String(batchSize))} FROM ${name}`);
-                at = 0;
-                done = buffer.length < batchSize;
-              }
+              buffer = await (ahead ?? fetch());
+              at = 0;
+              done = buffer.length < batchSize;
+              ahead = done ? null : fetch();
+              // A report that stops early (or fails) leaves this fetch unread; never unhandled.
+              ahead?.catch(() => undefined);
               return at < buffer.length ? buffer[at++] : undefined;
             },
           };

@@ -4,8 +4,6 @@ import { basename, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeExceptionsPdf } from '../../reports/exceptions-pdf.js';
-import { loadReportHeader } from '../../reports/header.js';
 import { writeReport } from '../../reports/write-report.js';
 import { MONEY_FORMAT } from '../../reports/xlsx/workbook.js';
 import { rows } from '../../src/db/open.js';
@@ -222,26 +220,6 @@ describe('exception report', () => {
       const last = pages[pages.length - 1]!;
       expect(last).toMatch(/Signatures.*Prepared by.*Checked by.*Approved by/);
       expect(last).toContain('Kwame Boateng');
-    });
-
-    it('lists only the first exceptions past the row limit, keeps complete totals and points to the XLSX', async () => {
-      const header = await loadReportHeader(t.db, {
-        kind: 'exceptions',
-        cycleId: cycle.cycleId,
-        generatedBy: 'yaw.darko',
-        now: NOW,
-      });
-      const path = join(outDir, 'limited.pdf');
-      const outcome = await writeExceptionsPdf(t.db, { header, path, rowLimit: 10 });
-      expect(outcome.rows).toBe(10);
-      expect(outcome.total.toFixed(2)).toBe(db.total);
-
-      const all = (await readPdfText(path)).pages.join(' ');
-      expect(all).toContain(`Listed here: the first 10 of ${db.count} exceptions`);
-      expect(all).toContain(`${db.count - 10} more exceptions are listed in the XLSX report.`);
-      expect(all).toContain('LEAP-106-HH0000050');
-      expect(all).not.toContain('LEAP-106-HH0000055');
-      expect(all).toContain(`Grand total ${db.count} ${formatCedi(money(db.total))}`);
     });
   });
 });
