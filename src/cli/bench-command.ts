@@ -17,6 +17,8 @@ import {
   runStage,
   type BenchStage,
 } from './bench-stages.js';
+import type { ReportFormat } from '../../reports/index.js';
+import { measureReports, reportKindsOption } from './bench-reports.js';
 import { positiveInt } from './options.js';
 import { progress, step } from './progress.js';
 
@@ -43,45 +45,72 @@ export function registerBench(program: Command): void {
     )
     .argument('<stage>', `one of ${BENCH_STAGES.join(', ')}`)
     .option('--households <n>', 'LEAP households', positiveInt('--households'), 20_000)
-    .action(async (stage: string, o: { households: number }) => {
-      if (!(BENCH_STAGES as readonly string[]).includes(stage)) {
-        throw new SikaError(
-          'USAGE',
-          `STAGE must be one of ${BENCH_STAGES.join(', ')}, got "${stage}"`,
-        );
-      }
-      const config = loadConfig();
-      initLogger({ level: config.logLevel, file: config.logFile });
-      const server = config.databaseUrl ?? LOCAL_SERVER;
-      const benchDir = join(config.dataDir, '..', 'bench', `households-${o.households}`);
-      const paths = {
-        sampleDir: join(benchDir, 'sample'),
-        outDir: join(benchDir, `out-${stage}-${process.pid}`),
-      };
-
-      await mkdir(dirname(paths.sampleDir), { recursive: true });
-      await ensureSample(paths.sampleDir, o.households);
-      await recreateDatabase(server);
-      const url = benchUrl(server);
-      await step(`preparing the database for "${stage}"`, async () => {
-        const database = await openDatabase({ databaseUrl: url, dbDir: '' });
-        try {
-          await database.migrate();
-          await seedReferenceData(database.db);
-          await prepareFor(database.db, stage as BenchStage, paths, o.households);
-        } finally {
-          await database.close();
+    .option(
+      '--kind <kind>',
+      'reports stage only: measure this report kind (default: every kind); the register is ' +
+        'measured per format in processes of its own',
+    )
+    .option(
+      '--synthetic',
+      'build stage only: fill the enrolment tables directly in SQL with the shape of the ' +
+        'generated sample (sizes, categories, problem rates; placeholder names and numbers) ' +
+        'instead of generating and importing CSV, to measure builds of millions of households',
+    )
+    .action(
+      async (stage: string, o: { households: number; kind?: string; synthetic?: boolean }) => {
+        if (o.synthetic && stage !== 'build') {
+          throw new SikaError('USAGE', '--synthetic applies only to the build stage');
         }
-      });
+        if (!(BENCH_STAGES as readonly string[]).includes(stage)) {
+          throw new SikaError(
+            'USAGE',
+            `STAGE must be one of ${BENCH_STAGES.join(', ')}, got "${stage}"`,
+          );
+        }
+        if (o.kind !== undefined && stage !== 'reports') {
+          throw new SikaError('USAGE', '--kind applies only to the reports stage');
+        }
+        const config = loadConfig();
+        initLogger({ level: config.logLevel, file: config.logFile });
+        const server = config.databaseUrl ?? LOCAL_SERVER;
+        const benchDir = join(config.dataDir, '..', 'bench', `households-${o.households}`);
+        const paths = {
+          sampleDir: join(benchDir, 'sample'),
+          outDir: join(benchDir, `out-${stage}-${process.pid}`),
+        };
 
-      try {
-        const line = await measureInChild({ stage, url, households: o.households, ...paths });
-        process.stdout.write(`${line}\n`);
-      } finally {
-        await dropDatabase(server);
-        await rm(paths.outDir, { recursive: true, force: true });
-      }
-    });
+        await mkdir(dirname(paths.sampleDir), { recursive: true });
+        if (!o.synthetic) await ensureSample(paths.sampleDir, o.households);
+        await recreateDatabase(server);
+        const url = benchUrl(server);
+        await step(`preparing the database for "${stage}"`, async () => {
+          const database = await openDatabase({ databaseUrl: url, dbDir: '' });
+          try {
+            await database.migrate();
+            await seedReferenceData(database.db);
+            await prepareFor(database.db, stage as BenchStage, paths, o.households, o.synthetic);
+          } finally {
+            await database.close();
+          }
+        });
+
+        try {
+          const child = { stage, url, households: o.households, ...paths };
+          const line =
+            stage === 'reports'
+              ? await measureReports(
+                  (extraArgs) => measureInChild({ ...child, extraArgs }),
+                  reportKindsOption(o.kind),
+                  (part) => process.stdout.write(`${part}\n`),
+                )
+              : await measureInChild(child);
+          process.stdout.write(`${line}\n`);
+        } finally {
+          await dropDatabase(server);
+          await rm(paths.outDir, { recursive: true, force: true });
+        }
+      },
+    );
 
   program
     .command('bench-stage', { hidden: true })
@@ -90,22 +119,38 @@ export function registerBench(program: Command): void {
     .requiredOption('--households <n>', '', positiveInt('--households'))
     .requiredOption('--sample-dir <dir>')
     .requiredOption('--out-dir <dir>')
+    .option('--kinds <list>', 'reports stage: comma-separated report kinds')
+    .option('--formats <list>', 'reports stage: comma-separated formats')
     .action(
       async (
         stage: BenchStage,
-        o: { url: string; households: number; sampleDir: string; outDir: string },
+        o: {
+          url: string;
+          households: number;
+          sampleDir: string;
+          outDir: string;
+          kinds?: string;
+          formats?: string;
+        },
       ) => {
         const database = await openDatabase({ databaseUrl: o.url, dbDir: '' });
         try {
           const started = process.hrtime.bigint();
+          const cpuAtStart = process.cpuUsage();
           const rows = await runStage(
             database.db,
             stage,
             { sampleDir: o.sampleDir, outDir: o.outDir },
             o.households,
+            {
+              kinds: o.kinds?.split(',').flatMap((k) => reportKindsOption(k)),
+              formats: o.formats?.split(',') as ReportFormat[] | undefined,
+            },
           );
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const peakRssMb = process.resourceUsage().maxRSS / 1024;
+          // CPU time is what a loaded machine changes least; compare it across runs.
+          const cpu = process.cpuUsage(cpuAtStart);
           process.stdout.write(
             `${JSON.stringify({
               stage,
@@ -113,6 +158,7 @@ export function registerBench(program: Command): void {
               seconds: Number(seconds.toFixed(3)),
               rows_per_s: Math.round(rows / seconds),
               peak_rss_mb: Number(peakRssMb.toFixed(1)),
+              cpu_s: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
             })}\n`,
           );
         } finally {
@@ -174,6 +220,7 @@ function measureInChild(a: {
   households: number;
   sampleDir: string;
   outDir: string;
+  extraArgs?: string[];
 }): Promise<string> {
   const args = [
     ...process.execArgv,
@@ -188,6 +235,7 @@ function measureInChild(a: {
     a.sampleDir,
     '--out-dir',
     a.outDir,
+    ...(a.extraArgs ?? []),
   ];
   return new Promise((resolve, reject) => {
     process.stderr.write(`- measuring "${a.stage}" in a fresh process...\n`);

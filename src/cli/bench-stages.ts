@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { reconcileDirectory } from '../../reconciliation/index.js';
-import { writeReport, REPORT_KINDS } from '../../reports/index.js';
+import {
+  writeReport,
+  REPORT_KINDS,
+  type ReportFormat,
+  type ReportKind,
+} from '../../reports/index.js';
 import type { Db } from '../db/open.js';
 import { importDirectory } from '../enrolment/index.js';
 import { respondToOutbox, submitCycle } from '../ghipss/index.js';
 import { approveCycle, buildLeapCycle } from '../payroll/index.js';
+import { fillSynthetic } from './bench-synthetic.js';
 import { DEMO_ACTORS, runPipeline } from './pipeline.js';
 
 export const BENCH_STAGES = ['import', 'build', 'files', 'reconcile', 'reports', 'all'] as const;
@@ -13,6 +19,14 @@ const ORDER: BenchStage[] = ['import', 'build', 'files', 'reconcile', 'reports']
 
 export const BENCH_CYCLE = 106;
 export const BENCH_PERIOD = { start: '2026-11-02', end: '2026-11-15' };
+
+export const REPORT_FORMATS: readonly ReportFormat[] = ['pdf', 'xlsx'];
+
+/** Which reports the "reports" stage writes (default: every kind in both formats). */
+export interface ReportSelection {
+  kinds?: readonly ReportKind[];
+  formats?: readonly ReportFormat[];
+}
 
 export interface BenchPaths {
   sampleDir: string;
@@ -25,6 +39,7 @@ export async function runStage(
   stage: BenchStage,
   p: BenchPaths,
   households: number,
+  reports?: ReportSelection,
 ): Promise<number> {
   const outbox = join(p.outDir, 'outbox');
   const inbox = join(p.outDir, 'inbox');
@@ -55,8 +70,8 @@ export async function runStage(
     case 'reports': {
       const cycleId = await leapCycleId(db);
       let rows = 0;
-      for (const kind of REPORT_KINDS) {
-        for (const format of ['pdf', 'xlsx'] as const) {
+      for (const kind of reports?.kinds ?? REPORT_KINDS) {
+        for (const format of reports?.formats ?? REPORT_FORMATS) {
           const r = await writeReport(db, {
             kind,
             cycleId,
@@ -84,16 +99,21 @@ export async function runStage(
   }
 }
 
-/** Brings the database to the point where `stage` can run, untimed: the stages before it. */
+/**
+ * Brings the database to the point where `stage` can run, untimed: the stages before it; with
+ * `synthetic`, enrolment is filled in SQL instead of imported from the generated sample.
+ */
 export async function prepareFor(
   db: Db,
   stage: BenchStage,
   p: BenchPaths,
   households: number,
+  synthetic = false,
 ): Promise<void> {
   if (stage === 'all') return;
   for (const before of ORDER.slice(0, ORDER.indexOf(stage))) {
-    await runStage(db, before, p, households);
+    if (before === 'import' && synthetic) await fillSynthetic(db, households);
+    else await runStage(db, before, p, households);
     if (before === 'build') {
       await approveCycle(db, { cycleId: await leapCycleId(db), approver: DEMO_ACTORS.approver });
     }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,17 +12,30 @@ const tsx = createRequire(import.meta.url).resolve('tsx/cli');
 const work = mkdtempSync(join(tmpdir(), 'sika-cli-'));
 let t: TestDatabase;
 
-function sika(...args: string[]) {
-  const r = spawnSync(process.execPath, [tsx, 'src/cli.ts', ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      DATABASE_URL: t.url,
-      SIKA_OUT_DIR: join(work, 'out'),
-      SIKA_LOG_FILE: join(work, 'sika.log'),
-    },
+/**
+ * Runs the command line in a child process. Asynchronous on purpose: a run of synchronous spawns
+ * would block the test worker's event loop for longer than vitest's worker heartbeat allows.
+ */
+function sika(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [tsx, 'src/cli.ts', ...args],
+      {
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          DATABASE_URL: t.url,
+          SIKA_OUT_DIR: join(work, 'out'),
+          SIKA_LOG_FILE: join(work, 'sika.log'),
+        },
+      },
+      (error, out, err) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, out, err });
+      },
+    );
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 beforeAll(async () => {
@@ -107,24 +120,24 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
       64,
       /whole number/,
     ],
-  ])('%s', (_name, args, code, message) => {
-    const r = sika(...args);
+  ])('%s', async (_name, args, code, message) => {
+    const r = await sika(...args);
     expect(r.err).toMatch(message);
     expect(r.code).toBe(code);
   });
 
-  it('refuses a CSV file that is only a header, naming it', () => {
+  it('refuses a CSV file that is only a header, naming it', async () => {
     const file = join(work, 'households.csv');
     writeFileSync(file, 'household_ref,region_code\n');
-    const r = sika('import', 'households', file, '--as', 'akosua.mensah');
+    const r = await sika('import', 'households', file, '--as', 'akosua.mensah');
     expect(r.code).toBe(65);
     expect(r.err).toMatch(/households\.csv/);
   });
 
-  it('a response file that is not XML is refused, naming it', () => {
+  it('a response file that is not XML is refused, naming it', async () => {
     const file = join(work, 'garbage.xml');
     writeFileSync(file, 'this is not a status report');
-    const r = sika('reconcile', file, '--as', 'efua.owusu');
+    const r = await sika('reconcile', file, '--as', 'efua.owusu');
     expect(r.code).toBe(65);
     expect(r.err).toMatch(/garbage\.xml/);
   });
@@ -147,8 +160,8 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
     ['reconcile'],
     ['report'],
     ['bench'],
-  ])('explains `sika %s` with --help', (...command) => {
-    const r = sika(...command, '--help');
+  ])('explains `sika %s` with --help', async (...command) => {
+    const r = await sika(...command, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Usage: sika /);
   });
