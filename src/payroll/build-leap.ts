@@ -123,6 +123,7 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
     const evaluation = leapEvaluation({
       cycles,
       periodStart: period.start,
+      periodEnd: period.end,
       nonCollectionCycles,
       reassessmentYears,
     });

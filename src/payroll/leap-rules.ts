@@ -28,6 +28,8 @@ export interface LeapEvaluationParams {
   cycles: number[];
   /** First day of the first cycle: members deceased before it do not count. */
   periodStart: string;
+  /** Last day of the last cycle: a household enrolled after it is not part of the run. */
+  periodEnd: string;
   /** Withhold for review after this many LEAP cycles in a row with an uncollected payment. */
   nonCollectionCycles: number;
   /** A household last assessed longer ago than this (years) is flagged, still paid. */
@@ -110,13 +112,15 @@ export function leapEvaluation(p: LeapEvaluationParams): SQL {
     GROUP BY l.household_id
     HAVING count(DISTINCT l.cycle_id) = ${p.nonCollectionCycles}
   ),
-  -- Limitation: enrolments.since is not compared with the cycle period, so rebuilding an old
-  -- cycle would include households enrolled after it.
+  -- A household enrolled after the run's period is not part of it, so a cycle built late for a
+  -- past period pays only those enrolled by then.
+  -- Limitation: the enrolment status is today's; a past status needs the enrolment history.
   hh AS (
     SELECT h.id, h.household_ref, h.region_code, h.district_code, e.status,
       coalesce(h.last_assessed_on, h.enrolled_on) AS assessed_on
     FROM households h
     JOIN enrolments e ON e.household_id = h.id AND e.programme = 'LEAP'
+    WHERE h.enrolled_on <= ${p.periodEnd}::date
   ),
   -- One pass over the members: eligible count, first living caregiver, first living alternate.
   member_summary AS (

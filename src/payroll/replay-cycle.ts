@@ -152,6 +152,7 @@ async function rebuildLines(tx: Db, cycle: ReplayedCycle, p: VerifyCycleParams):
     WITH ${leapEvaluation({
       cycles,
       periodStart: leapCyclePeriod(first).start,
+      periodEnd: leapCyclePeriod(cycles.at(-1)!).end,
       nonCollectionCycles: p.nonCollectionCycles ?? 3,
       reassessmentYears: p.reassessmentYears ?? 4,
     })}, ${leapDueItems({ firstCycle: first })},

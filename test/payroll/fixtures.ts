@@ -33,6 +33,8 @@ export interface HouseholdSpec {
   /** null: no instrument at all. */
   instrument?: { channel?: string; account?: string; sortCode?: string; verified?: boolean } | null;
   lastAssessedOn?: string | null;
+  /** Defaults to 2020-01-15. */
+  enrolledOn?: string;
 }
 
 let memberSeq = 0;
@@ -50,7 +52,7 @@ export async function addHousehold(db: Db, h: HouseholdSpec): Promise<number> {
       regionCode: district.slice(0, 2),
       districtCode: district,
       community: 'Test community',
-      enrolledOn: '2020-01-15',
+      enrolledOn: h.enrolledOn ?? '2020-01-15',
       lastAssessedOn: h.lastAssessedOn ?? null,
     })
     .returning({ id: households.id });

@@ -36,12 +36,15 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('grant by tier and schedule', () => {
   beforeAll(async () => {
     await resetData(t.db);
+    // Enrolled before cycle 39 (September 2015), the oldest cycle built here.
+    const enrolledOn = '2015-01-15';
     for (let n = 1; n <= 5; n++) {
-      await addHousehold(t.db, { ref: `HH000000${n}`, members: eligibleMembers(n) });
+      await addHousehold(t.db, { ref: `HH000000${n}`, members: eligibleMembers(n), enrolledOn });
     }
     // Members outside the eligible categories do not raise the tier.
     await addHousehold(t.db, {
       ref: 'HH0000006',
+      enrolledOn,
       members: [...eligibleMembers(2), { category: 'none' }, { category: 'none' }],
     });
   });

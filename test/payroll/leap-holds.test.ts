@@ -143,3 +143,19 @@ describe('non-collection: failed payments in the last K cycles in a row', () => 
     ).toBe('USAGE');
   });
 });
+
+describe('enrolment date (cycle 106 runs 2026-11-01 to 2026-12-31)', () => {
+  it('pays a household enrolled by the last day of the period, not one enrolled after it', async () => {
+    await resetData(t.db);
+    await addHousehold(t.db, { ref: 'HH0000001', enrolledOn: '2026-12-31' });
+    await addHousehold(t.db, { ref: 'HH0000002', enrolledOn: '2027-01-01' });
+    const built = await buildLeapCycle(t.db, { cycleNumber: 106, builtBy: 'akosua.mensah' });
+    const lines = await rows<{ ref: string; amount: string }>(
+      t.db,
+      sql`SELECT beneficiary_ref AS ref, amount::text AS amount FROM payroll_lines
+          WHERE cycle_id = ${built.cycleId} ORDER BY line_no`,
+    );
+    expect(lines).toEqual([{ ref: 'HH0000001', amount: '320.00' }]);
+    expect([built.lines, built.excluded, built.withheld]).toEqual([1, 0, 0]);
+  });
+});
