@@ -25,12 +25,16 @@ const SPECIAL = new RegExp(`[${Object.keys(LETTERS).join('')}]`, 'gu');
 /** Everything outside the ISO 20022 restricted Latin set ("a-z A-Z 0-9 / - ? : ( ) . , ' + space"). */
 const OUTSIDE_RESTRICTED_SET = /[^a-zA-Z0-9/\-?:().,'+ ]/g;
 export const MAX_NAME_LENGTH = 70;
+/** Words of the restricted set separated by single spaces, nothing to trim. */
+const ALREADY_RESTRICTED = /^[a-zA-Z0-9/\-?:().,'+]+(?: [a-zA-Z0-9/\-?:().,'+]+)*$/;
 
 /**
  * A name as it may appear in a payment format limited to basic Latin. The database keeps names
  * as written; only outgoing files carry this form.
  */
 export function transliterate(name: string): string {
+  // Most names are already plain: skip the normalisation passes for them.
+  if (name.length <= MAX_NAME_LENGTH && ALREADY_RESTRICTED.test(name)) return name;
   const latin = name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

@@ -9,8 +9,11 @@ const ENTITIES: Record<string, string> = {
   "'": '&apos;',
 };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Text or attribute value made safe for XML. */
 export function escapeXml(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
