@@ -10,14 +10,15 @@ import type { RegisterSums } from './report-data/register.js';
 const LEAP_COLUMNS: PdfColumn[] = [
   { header: 'Line', weight: 3, align: 'right' },
   { header: 'Household', weight: 5 },
-  { header: 'Recipient', weight: 11.5 },
+  { header: 'Recipient', weight: 9.5 },
   { header: 'Ghana Card PIN', weight: 7 },
   { header: 'Channel', weight: 3.5 },
-  { header: 'Instrument', weight: 6 },
+  { header: 'Instrument', weight: 5.5 },
   { header: 'Members', weight: 3.5, align: 'right' },
-  { header: 'Base', weight: 5, align: 'right' },
-  { header: 'Arrears', weight: 5, align: 'right' },
-  { header: 'Total', weight: 5.5, align: 'right' },
+  // Wide enough for a national total, GH¢ 999,999,999.99, in the grand total row.
+  { header: 'Base', weight: 6.5, align: 'right' },
+  { header: 'Arrears', weight: 6.5, align: 'right' },
+  { header: 'Total', weight: 6.5, align: 'right' },
 ];
 
 const LIPW_COLUMNS: PdfColumn[] = [

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../src/db/open.js';
 import { logger } from '../src/logger.js';
@@ -17,6 +17,7 @@ import { writeRegisterPdf } from './register-pdf.js';
 import { writeRegisterXlsx } from './register-xlsx.js';
 import { writeVariancePdf } from './variance-pdf.js';
 import { writeVarianceXlsx } from './variance-xlsx.js';
+import { makeOutputDir } from '../src/make-dir.js';
 
 export type ReportFormat = 'pdf' | 'xlsx';
 
@@ -83,7 +84,7 @@ export async function writeReport(db: Db, p: WriteReportParams): Promise<Written
   });
   const { masked } = await resolveMasking(db, p);
   header.masked = masked;
-  await mkdir(p.outDir, { recursive: true });
+  await makeOutputDir(p.outDir, 'report');
   const path = join(p.outDir, reportFileName(header, p.format));
   const partial = `${path}.part`;
 

@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
@@ -8,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { rows, type Db } from '../db/open.js';
 import { sourceRows, type SourceInfo } from './source.js';
+import { makeOutputDir } from '../make-dir.js';
 
 /** The column a rejects file adds: every reason of the row, "CODE(field); CODE(field)". */
 export const REASONS_COLUMN = 'reasons';
@@ -84,7 +84,7 @@ export async function writeRejectsFile(
   let page = await next(0);
   if (page.length === 0) return null;
 
-  await mkdir(p.rejectsDir, { recursive: true });
+  await makeOutputDir(p.rejectsDir, 'rejects');
   const stem = basename(p.fileName, extname(p.fileName));
   const path = join(p.rejectsDir, `${stem}.rejects.${p.source.format}`);
   const sink =

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { access, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SikaError } from '../errors.js';
+import { makeDir } from '../make-dir.js';
 
 /**
  * A file system failure in the outbox as the refusal the caller sees; anything else (a database
@@ -20,7 +21,7 @@ export function outboxError(outbox: string, err: unknown): unknown {
 /** Creates the outbox if needed and proves it can be written, before anything is recorded. */
 export async function ensureWritableDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     await access(dir, constants.W_OK);
     const probe = join(dir, `.probe-${process.pid}`);
     await writeFile(probe, '');

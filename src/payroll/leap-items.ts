@@ -61,7 +61,11 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
     JOIN cycles c ON c.id = l.cycle_id
     JOIN paid_now pn ON pn.household_ref = l.beneficiary_ref
     WHERE ${earlierSealed} AND l.programme = 'LEAP' AND l.status IN ('failed', 'returned')
-      AND (l.status_reason IN (${rollover})
+      AND ((l.status_reason IN (${rollover})
+            -- Finance's word overrides the reason code: written off or referred is not repaid.
+            AND NOT EXISTS (SELECT 1 FROM exceptions e
+                            WHERE e.payroll_line_id = l.id
+                              AND e.resolution IN ('write_off', 'refer_grievance')))
            OR EXISTS (SELECT 1 FROM exceptions e
                       WHERE e.payroll_line_id = l.id AND e.resolution = 'pay_again'))
       AND NOT EXISTS (SELECT 1 FROM payroll_line_items i WHERE i.replaces_line_id = l.id)

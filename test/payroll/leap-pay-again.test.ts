@@ -71,6 +71,15 @@ const stories: Story[] = [
     line106: '380.00 + 0.00 = 380.00',
     exception: { state: 'open', resolution: null, resolvedBy: null },
   },
+  // AC01 rolls over on its own, but finance wrote it off: never paid again.
+  {
+    ref: 'HH0000007',
+    members: 1,
+    outcome: { status: 'failed', reason: 'AC01' },
+    resolution: 'write_off',
+    line106: '320.00 + 0.00 = 320.00',
+    exception: { state: 'resolved', resolution: 'write_off', resolvedBy: 'efua.owusu' },
+  },
 ];
 
 let t: TestDatabase;
@@ -169,9 +178,9 @@ describe('paying again after a failed or returned payment', () => {
   });
 
   it('totals 106 and pays nothing again in 107', async () => {
-    expect(built[106]!.total.toFixed(2)).toBe('3390.00');
+    expect(built[106]!.total.toFixed(2)).toBe('3710.00');
     expect(built[106]!.arrears.toFixed(2)).toBe('1020.00');
-    expect(built[107]!.total.toFixed(2)).toBe('2370.00');
+    expect(built[107]!.total.toFixed(2)).toBe('2690.00');
     expect(built[107]!.arrears.toFixed(2)).toBe('0.00');
     expect(await unbalancedLines(t.db)).toEqual([]);
   });
