@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
@@ -26,9 +26,9 @@ const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** A database of its own per run, so two benchmarks at once never drop each other's data. */
 const BENCH_DB = `sika_bench_${process.pid}`;
 
-function benchUrl(serverUrl: string): string {
+function benchUrl(serverUrl: string, dbName = BENCH_DB): string {
   const u = new URL(serverUrl);
-  u.pathname = `/${BENCH_DB}`;
+  u.pathname = `/${dbName}`;
   return u.toString();
 }
 
@@ -56,8 +56,18 @@ export function registerBench(program: Command): void {
         'generated sample (sizes, categories, problem rates; placeholder names and numbers) ' +
         'instead of generating and importing CSV, to measure builds of millions of households',
     )
+    .addOption(
+      new Option(
+        '--prepare-only <name>',
+        'prepare the database for STAGE under this name, keep it and its files, and print the ' +
+          'bench-stage command that measures STAGE on a copy of it',
+      ).hideHelp(),
+    )
     .action(
-      async (stage: string, o: { households: number; kind?: string; synthetic?: boolean }) => {
+      async (
+        stage: string,
+        o: { households: number; kind?: string; synthetic?: boolean; prepareOnly?: string },
+      ) => {
         if (o.synthetic && stage !== 'build') {
           throw new SikaError('USAGE', '--synthetic applies only to the build stage');
         }
@@ -81,8 +91,15 @@ export function registerBench(program: Command): void {
 
         await mkdir(dirname(paths.sampleDir), { recursive: true });
         if (!o.synthetic) await ensureSample(paths.sampleDir, o.households);
-        await recreateDatabase(server);
-        const url = benchUrl(server);
+        if (o.prepareOnly !== undefined) {
+          if (!/^[a-z][a-z0-9_]{0,40}$/.test(o.prepareOnly)) {
+            throw new SikaError('USAGE', '--prepare-only takes a lower-case database name');
+          }
+          paths.outDir = join(benchDir, `out-${o.prepareOnly}`);
+        }
+        const dbName = o.prepareOnly ?? BENCH_DB;
+        await recreateDatabase(server, dbName);
+        const url = benchUrl(server, dbName);
         await step(`preparing the database for "${stage}"`, async () => {
           const database = await openDatabase({ databaseUrl: url, dbDir: '' });
           try {
@@ -94,6 +111,14 @@ export function registerBench(program: Command): void {
           }
         });
 
+        if (o.prepareOnly !== undefined) {
+          process.stdout.write(
+            `prepared ${dbName}; copy it (createdb -T ${dbName} COPY) and measure with:\n` +
+              `npm run sika -- bench-stage ${stage} --url ${benchUrl(server, 'COPY')} ` +
+              `--households ${o.households} --sample-dir ${paths.sampleDir} --out-dir ${paths.outDir}\n`,
+          );
+          return;
+        }
         try {
           const child = { stage, url, households: o.households, ...paths };
           const line =
@@ -203,12 +228,12 @@ async function dropDatabase(serverUrl: string): Promise<void> {
   }
 }
 
-async function recreateDatabase(serverUrl: string): Promise<void> {
+async function recreateDatabase(serverUrl: string, dbName: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${BENCH_DB}`);
+    await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${dbName}`);
   } finally {
     await client.end();
   }
