@@ -25,6 +25,8 @@ export interface CamtDescription {
   /** By BOOK, RTRN, CRDT or the entry status. */
   byStatus: Record<string, Tally>;
   byReason: Record<string, Tally>;
+  /** By the currency code of the amounts; records without an amount are not counted. */
+  byCurrency: Record<string, Tally>;
 }
 
 export interface Pain002Description extends Pain002Header {
@@ -37,6 +39,11 @@ export interface Pain002Description extends Pain002Header {
   byStatus: Record<string, Tally>;
   /** By reason code; records without one under "(none)". */
   byReason: Record<string, Tally>;
+  /**
+   * By the currency code of the amounts ("(none)" when not given); records without an amount are
+   * not counted.
+   */
+  byCurrency: Record<string, Tally>;
 }
 
 const add = (t: Record<string, Tally>, key: string, amount: Money) => {
@@ -54,6 +61,7 @@ export async function describeFile(path: string): Promise<FileDescription> {
   const paymentInfos: Pain002PaymentInfo[] = [];
   const byStatus: Record<string, Tally> = {};
   const byReason: Record<string, Tally> = {};
+  const byCurrency: Record<string, Tally> = {};
   let records = 0;
   let recordsWithoutAmount = 0;
 
@@ -67,6 +75,7 @@ export async function describeFile(path: string): Promise<FileDescription> {
         const amount = r.amount === null ? ZERO : new Cedi(r.amount);
         add(byStatus, r.status, amount);
         add(byReason, r.reasonCode ?? '(none)', amount);
+        if (r.amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
       }
     }
   }
@@ -81,12 +90,14 @@ export async function describeFile(path: string): Promise<FileDescription> {
     recordsWithoutAmount,
     byStatus,
     byReason,
+    byCurrency,
   };
 }
 
 async function describeCamt(path: string, sha256: string): Promise<CamtDescription> {
   const byStatus: Record<string, Tally> = {};
   const byReason: Record<string, Tally> = {};
+  const byCurrency: Record<string, Tally> = {};
   let records = 0;
   let recordsWithoutAmount = 0;
   let header: Omit<CamtDescription, 'fileName' | 'sha256' | 'records'> | undefined;
@@ -101,6 +112,7 @@ async function describeCamt(path: string, sha256: string): Promise<CamtDescripti
         recordsWithoutAmount: 0,
         byStatus,
         byReason,
+        byCurrency,
       };
       continue;
     }
@@ -110,6 +122,7 @@ async function describeCamt(path: string, sha256: string): Promise<CamtDescripti
       const amount = r.amount === null ? ZERO : new Cedi(r.amount);
       add(byStatus, r.status, amount);
       add(byReason, r.reasonCode ?? '(none)', amount);
+      if (r.amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
     }
   }
   if (!header) throw new Error('parseCamt ended without a header');

@@ -32,9 +32,12 @@ const PESEWAS = /^-?\d{1,12}\.\d\d$/;
 /** Records per JSON insert: fewer round trips than the parser's default, about 1 MB of JSON. */
 export const INSERT_BATCH = 5000;
 
-/** Throws FILE_NOT_FOUND unless the path is a readable file. */
+/** Throws FILE_NOT_FOUND unless the path is a readable file; a folder is named as one. */
 export async function assertFile(path: string): Promise<void> {
   const s = await stat(path).catch(() => null);
+  if (s?.isDirectory()) {
+    throw new SikaError('FILE_NOT_FOUND', `${path} is a folder, not a file`, { path });
+  }
   if (!s?.isFile()) throw new SikaError('FILE_NOT_FOUND', `${path}: no such file`, { path });
 }
 

@@ -43,7 +43,8 @@ export async function writeAuditTrailPdf(
   sectionTitle(
     doc,
     'Events of this cycle',
-    'Events on the cycle, and the settlement files whose records touched it, in chain order.',
+    'Events on the cycle and on its exceptions, payment files, settlement files and records, ' +
+      'in chain order.',
   );
   const table = new PdfTable(
     doc,

@@ -3,7 +3,12 @@ import { formatCedi } from '../src/money.js';
 import type { ReportHeader } from './header.js';
 import { writeFixedPdf } from './pdf/fixed-layout.js';
 import type { PdfColumn } from './pdf/table.js';
-import { exceptionTotals, streamExceptionRows } from './report-data/exceptions.js';
+import {
+  AT_STAKE_LABEL,
+  atStakeItems,
+  exceptionTotals,
+  streamExceptionRows,
+} from './report-data/exceptions.js';
 import { withSnapshot } from './report-data/snapshot.js';
 import type { ReportOutcome } from './outcome.js';
 
@@ -46,9 +51,16 @@ export async function writeExceptionsPdf(
       for (const r of totals.byReason) {
         out.row([r.reasonCode || '(none)', r.meaning, String(r.count), formatCedi(r.amount)]);
       }
-      out.row(['Grand total', '', String(totals.count), formatCedi(totals.amount)], {
-        style: 'total',
-      });
+      out.row(['All exceptions', '', String(totals.count), ''], { style: 'total' });
+      out.row(
+        [
+          `${AT_STAKE_LABEL}: ${atStakeItems(totals.atStake.items)}`,
+          '',
+          '',
+          formatCedi(totals.atStake.amount),
+        ],
+        { style: 'total', span: 3 },
+      );
       out.endTable();
 
       out.section('Exceptions', 'Age is counted in whole days from when the exception was raised.');
@@ -76,9 +88,10 @@ export async function writeExceptionsPdf(
       if (listed === 0) out.row(['No exceptions for this cycle.'], { span: LIST_COLUMNS.length });
       out.row(
         [
-          `Grand total: ${totals.count} exceptions`,
+          `${totals.count} exceptions; ${AT_STAKE_LABEL.toLowerCase()}, ` +
+            atStakeItems(totals.atStake.items),
           ...Array<string>(7).fill(''),
-          formatCedi(totals.amount),
+          formatCedi(totals.atStake.amount),
           '',
           '',
         ],
@@ -90,6 +103,6 @@ export async function writeExceptionsPdf(
       out.endTable();
       out.signatures(p.header);
     });
-    return { rows: listed, total: totals.amount };
+    return { rows: listed, total: totals.atStake.amount };
   });
 }

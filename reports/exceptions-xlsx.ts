@@ -1,7 +1,12 @@
 import type { Db } from '../src/db/open.js';
 import type { ReportHeader } from './header.js';
 import type { ReportOutcome } from './outcome.js';
-import { exceptionTotals, streamExceptionRows } from './report-data/exceptions.js';
+import {
+  AT_STAKE_LABEL,
+  atStakeItems,
+  exceptionTotals,
+  streamExceptionRows,
+} from './report-data/exceptions.js';
 import { openReportWorkbook, writeHeaderSheet, XlsxTableSheet } from './xlsx/workbook.js';
 
 /** The exception report as XLSX: header sheet, every exception, totals by reason code. */
@@ -58,9 +63,10 @@ export async function writeExceptionsXlsx(
   ]);
   for (const r of totals.byReason)
     byReason.add([r.reasonCode || '(none)', r.meaning, r.count, r.amount]);
-  byReason.total(['Grand total', '', totals.count, totals.amount]);
+  byReason.total(['All exceptions', '', totals.count, null]);
+  byReason.total([AT_STAKE_LABEL, atStakeItems(totals.atStake.items), null, totals.atStake.amount]);
   byReason.finish();
 
   await wb.commit();
-  return { rows: sheet.rows, total: totals.amount };
+  return { rows: sheet.rows, total: totals.atStake.amount };
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { SikaError } from '../src/errors.js';
 import { leapCyclePeriod } from '../src/reference/leap-cycles.js';
+import { unknownUser } from '../src/users/roles.js';
 
 export type ReportKind =
   'exceptions' | 'reconciliation' | 'register' | 'payment-summary' | 'variance' | 'audit-trail';
@@ -90,7 +91,7 @@ export async function loadReportHeader(
     db,
     sql`SELECT full_name FROM users WHERE username = ${p.generatedBy}`,
   );
-  if (!user) throw new SikaError('UNKNOWN_USER', `user ${p.generatedBy} is not registered`);
+  if (!user) throw unknownUser(p.generatedBy);
 
   return {
     kind: p.kind,

@@ -36,7 +36,7 @@ function maskTail(value: string): string {
  * writeReport can.
  *
  * Whether a report for this reader is masked. Everyone reads masked identifiers; an unmasked
- * export must be asked for and is refused (FOUR_EYES) to anyone but an administrator.
+ * export must be asked for and is refused (ROLE_NOT_ALLOWED) to anyone but an administrator.
  */
 export async function resolveMasking(
   db: Db,

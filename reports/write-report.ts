@@ -30,7 +30,7 @@ export interface WriteReportParams {
   generatedBy: string;
   /**
    * Full Ghana Card PINs and instruments instead of their last 4 digits. Only an administrator
-   * may ask (else FOUR_EYES); the export is recorded in the audit trail as report.unmasked_export.
+   * may ask (else ROLE_NOT_ALLOWED); the export is recorded in the audit trail as report.unmasked_export.
    */
   unmasked?: boolean;
   now?: Date;
@@ -45,9 +45,9 @@ export interface WrittenReport {
    */
   rows: number;
   /**
-   * Exception report: amount of all exceptions. Reconciliation summary, register, payment
-   * summary: the cycle's total. Variance: the net change against the previous cycle. Audit
-   * trail: 0.
+   * Exception report: the amount at stake, each line once. Reconciliation summary, register,
+   * payment summary: the cycle's total. Variance: the net change against the previous cycle.
+   * Audit trail: 0.
    */
   total: string;
 }

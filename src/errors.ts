@@ -13,8 +13,10 @@ export const ErrorCodes = {
   CYCLE_STATE: { exit: 68, http: 409 },
   /** A cycle for this programme and period already exists. */
   CYCLE_EXISTS: { exit: 68, http: 409 },
-  /** The approver is the builder, or lacks the approver role. */
+  /** The second pair of eyes is the first: the approver built the cycle. */
   FOUR_EYES: { exit: 77, http: 403 },
+  /** The user's role may not do this action (an auditor submitting, a clerk approving). */
+  ROLE_NOT_ALLOWED: { exit: 79, http: 403 },
   /** A user name that is not registered. */
   UNKNOWN_USER: { exit: 77, http: 403 },
   /** The same response file was loaded before (same SHA-256). */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../src/db/open.js';
-import { money, sum, type Money } from '../../src/money.js';
+import { money, type Money } from '../../src/money.js';
 import { reasonCode } from '../../src/reference/reason-codes.js';
 
 export interface ExceptionRow {
@@ -30,8 +30,17 @@ export interface ReasonTotal {
 
 export interface ExceptionTotals {
   byReason: ReasonTotal[];
+  /** Every exception; a line may carry two (MD07 also opens a household review). */
   count: number;
-  amount: Money;
+  /** The amount at stake: each payroll line (or unmatched response record) counted once. */
+  atStake: { items: number; amount: Money };
+}
+
+/** How both formats label the amount at stake, so no reader takes it for a column sum. */
+export const AT_STAKE_LABEL = 'Amount at stake (each line once)';
+
+export function atStakeItems(n: number): string {
+  return `${n} payroll ${n === 1 ? 'line or response record' : 'lines or response records'}`;
 }
 
 interface RawException {
@@ -100,13 +109,26 @@ function toRow(r: RawException, now: Date): ExceptionRow {
   };
 }
 
-/** Count and amount of the cycle's exceptions per reason code, summed by the database. */
+/**
+ * Count and amount of the cycle's exceptions per reason code, summed by the database, and the
+ * amount at stake. A line's exceptions are summed per reason code as they are (an MD07 line's
+ * failed payment and household review both count under MD07), but the amount at stake takes each
+ * line once, at the largest amount its exceptions carry; an exception on no line counts by its
+ * response record, or on its own.
+ */
 export async function exceptionTotals(db: Db, cycleId: number): Promise<ExceptionTotals> {
   const grouped = await rows<{ reason_code: string | null; count: number; amount: string }>(
     db,
     sql`SELECT reason_code, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount
         FROM exceptions WHERE cycle_id = ${cycleId}
         GROUP BY reason_code ORDER BY reason_code NULLS LAST`,
+  );
+  const [stake] = await rows<{ items: number; amount: string }>(
+    db,
+    sql`SELECT count(*)::int AS items, coalesce(sum(amount), 0)::text AS amount
+        FROM (SELECT max(amount) AS amount FROM exceptions WHERE cycle_id = ${cycleId}
+              GROUP BY coalesce('line ' || payroll_line_id, 'record ' || settlement_record_id,
+                                'exception ' || id)) per_item`,
   );
   const byReason = grouped.map((g) => ({
     reasonCode: g.reason_code ?? '',
@@ -117,6 +139,6 @@ export async function exceptionTotals(db: Db, cycleId: number): Promise<Exceptio
   return {
     byReason,
     count: byReason.reduce((n, r) => n + r.count, 0),
-    amount: sum(byReason.map((r) => r.amount)),
+    atStake: { items: stake!.items, amount: money(stake!.amount) },
   };
 }

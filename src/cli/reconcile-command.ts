@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   describeFile,
   reconcileDirectory,
   reconcileFile,
-  type FileDescription,
   type ReconcileResult,
 } from '../../reconciliation/index.js';
 import { Decimal } from 'decimal.js';
@@ -16,6 +17,7 @@ import {
 import { SikaError } from '../errors.js';
 import { formatCedi } from '../money.js';
 import { withDatabase } from './context.js';
+import { describeAsText } from './dry-run-text.js';
 
 export function printReconcile(results: ReconcileResult[], totals: ControlTotals[]): void {
   for (const r of results) {
@@ -48,21 +50,19 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-function describeAsText(d: FileDescription): string {
-  const tally = (t: Record<string, { records: number; amount: Decimal }>) =>
-    Object.entries(t)
-      .map(
-        ([key, v]) =>
-          `  ${key.padEnd(10)} ${String(v.records).padStart(8)}  ${formatCedi(v.amount)}`,
-      )
-      .join('\n');
-  return [
-    `${d.fileName}: ${d.format}, message ${d.messageId ?? '(none)'}, ${d.records} records`,
-    'by status:',
-    tally(d.byStatus),
-    'by reason:',
-    tally(d.byReason) || '  (none)',
-  ].join('\n');
+/** A folder where a file was expected, named as one with what to do instead. */
+async function refuseFolders(files: string[], dryRun: boolean): Promise<void> {
+  for (const f of files) {
+    const s = await stat(f).catch(() => null);
+    if (!s?.isDirectory()) continue;
+    throw new SikaError(
+      'USAGE',
+      dryRun
+        ? `${f} is a folder: --dry-run reads files, one by one; name them (e.g. ${join(f, '*.xml')})`
+        : `${f} is a folder: to reconcile every .xml file in it, use --dir ${f}`,
+      { path: f },
+    );
+  }
 }
 
 export function registerReconcile(program: Command): void {
@@ -73,7 +73,11 @@ export function registerReconcile(program: Command): void {
     )
     .argument('[files...]', 'response files')
     .option('--dir <dir>', 'reconcile every .xml file of a folder, in name order')
-    .option('--dry-run', 'only read the file(s) and say what they hold; change nothing')
+    .option(
+      '--dry-run',
+      'only read the named file(s), each on its own (not a folder), and say what they hold; ' +
+        'change nothing',
+    )
     .option('--json', 'with --dry-run: print JSON')
     .option('--as <user>', 'the finance officer loading the files (required unless --dry-run)')
     .action(
@@ -83,6 +87,7 @@ export function registerReconcile(program: Command): void {
       ) => {
         if (!o.dir && files.length === 0)
           throw new SikaError('USAGE', 'give response FILES or --dir DIR');
+        await refuseFolders(files, Boolean(o.dryRun));
         if (o.dryRun) {
           if (o.dir) throw new SikaError('USAGE', '--dry-run reads named files, not --dir');
           for (const f of files) {

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { SikaError } from '../errors.js';
 import {
@@ -11,6 +11,7 @@ import {
   submitCycle,
   type Channel,
 } from '../ghipss/index.js';
+import { MIN_RESEND_REASON } from '../ghipss/resend-checks.js';
 import { formatCedi, money } from '../money.js';
 import { withDatabase } from './context.js';
 import { positiveInt } from './options.js';
@@ -54,7 +55,7 @@ function refusalOf(
   inbox: string,
   http: HttpTransport | undefined,
 ): string | ((messageId: string) => Promise<string>) {
-  const path = named ?? join(inbox, responseName(fileName));
+  const path = named ?? join(inbox, responseName(basename(fileName)));
   if (named || !http) return path;
   return async (messageId) => {
     await mkdir(inbox, { recursive: true });
@@ -97,7 +98,11 @@ export function registerSubmit(program: Command): void {
       '--resend <file>',
       'send again, under a new message id, a file the switch refused as a whole (audited; needs --reason)',
     )
-    .option('--reason <text>', 'why the refused file is sent again (kept in the audit trail)')
+    .option(
+      '--reason <text>',
+      `why the refused file is sent again, at least ${MIN_RESEND_REASON} characters (kept in the ` +
+        'audit trail)',
+    )
     .option(
       '--refusal <pain002>',
       "the switch's report refusing it (default: fetched over http, or SIKA_OUT_DIR/inbox/FILE.pain002.xml)",

@@ -1,11 +1,12 @@
+import { basename } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { describeFile } from '../../reconciliation/index.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { rows, type Db } from '../db/open.js';
 import { cycles, submissions } from '../db/schema.js';
 import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
 import { requireRole } from '../users/roles.js';
+import { checkRefusal, checkResendReason, missingPaymentFile } from './resend-checks.js';
 import { submitCycle, type SubmitParams, type SubmitResult } from './submit.js';
 
 const log = logger('ghipss.resend');
@@ -21,22 +22,6 @@ export interface ResendParams extends SubmitParams {
    * to get it for a message id (fetched from the switch).
    */
   refusalReport: string | ((messageId: string) => Promise<string>);
-}
-
-/** The refusal, checked: a pain.002 for exactly this message with group status RJCT. */
-async function checkRefusal(path: string, messageId: string) {
-  const d = await describeFile(path).catch((err: unknown) => {
-    throw new SikaError('USAGE', `${path}: no readable status report (${(err as Error).message})`);
-  });
-  if (d.format !== 'pain.002' || d.originalMessageId !== messageId || d.groupStatus !== 'RJCT') {
-    throw new SikaError(
-      'USAGE',
-      `${messageId} was not refused as a whole: only a file whose status report says RJCT ` +
-        'for the group can be sent again',
-      { messageId, report: path },
-    );
-  }
-  return d;
 }
 
 /** The ids of the next attempt: message and payment ids end in R1, R2...; the file name in _R1. */
@@ -61,9 +46,8 @@ export function nextAttemptIds(s: { messageId: string; paymentInfoId: string; fi
  * file then leaves as any prepared one does (exactly once, resumable).
  */
 export async function resendRefusedFile(db: Db, p: ResendParams): Promise<SubmitResult> {
-  const reason = p.reason.trim();
-  if (reason.length < 3)
-    throw new SikaError('USAGE', '--reason must say why the file is sent again');
+  const reason = checkResendReason(p.reason);
+  const fileName = basename(p.fileName);
   await requireRole(db, p.submittedBy, ['finance_officer', 'administrator'], 'send a file again');
 
   await db.transaction(async (tx) => {
@@ -76,14 +60,10 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
     const [s] = await tx
       .select()
       .from(submissions)
-      .where(and(eq(submissions.cycleId, cycle.id), eq(submissions.fileName, p.fileName)));
-    if (!s) {
-      throw new SikaError('USAGE', `cycle ${cycle.id} has no payment file ${p.fileName}`, {
-        fileName: p.fileName,
-      });
-    }
+      .where(and(eq(submissions.cycleId, cycle.id), eq(submissions.fileName, fileName)));
+    if (!s) throw await missingPaymentFile(tx, cycle.id, p.fileName);
     if (s.status !== 'sent') {
-      throw new SikaError('USAGE', `${p.fileName} was never sent: run sika submit to send it`);
+      throw new SikaError('USAGE', `${fileName} was never sent: run sika submit to send it`);
     }
     const reconciled = await rows<{ file_name: string }>(
       tx,
@@ -94,13 +74,13 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
     if (reconciled.length > 0) {
       throw new SikaError(
         'CYCLE_STATE',
-        `the refusal of ${p.fileName} is reconciled (${reconciled[0]!.file_name}): its lines ` +
+        `the refusal of ${fileName} is reconciled (${reconciled[0]!.file_name}): its lines ` +
           'are failed and are paid again through the exception workflow, not by a resend',
       );
     }
     const path =
       typeof p.refusalReport === 'string' ? p.refusalReport : await p.refusalReport(s.messageId);
-    const refusal = await checkRefusal(path, s.messageId);
+    const refusal = await checkRefusal(tx, path, s);
 
     const next = nextAttemptIds(s);
     await tx

@@ -18,10 +18,14 @@ export async function roleOf(db: Db, username: string): Promise<Role> {
     .select({ role: users.role })
     .from(users)
     .where(eq(users.username, username));
-  if (!user) {
-    throw new SikaError('UNKNOWN_USER', `user "${username}" is not registered`, { username });
-  }
+  if (!user) throw unknownUser(username);
   return user.role as Role;
+}
+
+/** The refusal of a name no user is registered under, quoted as every message quotes a name. */
+export function unknownUser(username: string): SikaError {
+  const message = `unknown user "${username}": no user of that name is registered`;
+  return new SikaError('UNKNOWN_USER', message, { username });
 }
 
 /**
@@ -37,7 +41,7 @@ export async function requireRole(
   const role = await roleOf(db, username);
   if (!allowed.includes(role)) {
     throw new SikaError(
-      'FOUR_EYES',
+      'ROLE_NOT_ALLOWED',
       `user "${username}" (${role}) may not ${action}; that needs the role ${allowed.join(' or ')}`,
       { username, role },
     );

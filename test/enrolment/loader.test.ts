@@ -41,8 +41,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('who may load files', () => {
   it.each([
     ['nobody', 'UNKNOWN_USER'],
-    ['yaw.darko', 'FOUR_EYES'],
-    ['kwame.boateng', 'FOUR_EYES'],
+    ['yaw.darko', 'ROLE_NOT_ALLOWED'],
+    ['kwame.boateng', 'ROLE_NOT_ALLOWED'],
   ])('refuses %s with %s and records nothing', async (user, code) => {
     const path = await file(
       `h-${user}.csv`,

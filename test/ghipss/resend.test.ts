@@ -150,7 +150,57 @@ describe('sending a refused file again', () => {
         fileName: 'SIKA_LEAP_101_MOMO_001.xml',
         reason: 'refused',
       }),
-    ).rejects.toMatchObject({ code: 'FOUR_EYES' });
+    ).rejects.toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+  });
+
+  it('says what is really wrong with a resend it refuses', async () => {
+    const base = { cycleId, submittedBy: officer, outbox, refusalReport };
+    const inbox = join(root, 'in-1');
+    const refused = (fileName: string, more: Partial<Parameters<typeof resendRefusedFile>[1]>) =>
+      resendRefusedFile(db, { ...base, fileName, reason: 'refused again', ...more }).then(
+        () => 'no refusal',
+        (e: { code: string; message: string }) => [e.code, e.message],
+      );
+
+    expect(await refused('SIKA_LEAP_101_EZWICH_001.xml', {})).toEqual([
+      'USAGE',
+      'SIKA_LEAP_101_EZWICH_001.xml was already sent again, as SIKA_LEAP_101_EZWICH_001_R1.xml ' +
+        '(message SIKA-LEAP-101-EZWICH-001R1): to send it once more, name ' +
+        "SIKA_LEAP_101_EZWICH_001_R1.xml and the switch's refusal of that file",
+    ]);
+    expect(
+      await refused('SIKA_LEAP_101_MOMO_001.xml', {
+        refusalReport: join(inbox, 'SIKA_LEAP_101_BANK_001.pain002.xml'),
+      }),
+    ).toEqual([
+      'USAGE',
+      'SIKA_LEAP_101_BANK_001.pain002.xml is the status report of SIKA_LEAP_101_BANK_001.xml ' +
+        '(message SIKA-LEAP-101-BANK-001), not of SIKA_LEAP_101_MOMO_001.xml (message ' +
+        "SIKA-LEAP-101-MOMO-001): give the switch's report on SIKA_LEAP_101_MOMO_001.xml with " +
+        '--refusal',
+    ]);
+    expect(await refused(join(inbox, 'SIKA_LEAP_101_MOMO_001.pain002.xml'), {})).toEqual([
+      'USAGE',
+      'SIKA_LEAP_101_MOMO_001.pain002.xml is a status report, not a payment file: name the ' +
+        'payment file it answers with --resend (as sika submit printed it) and this report ' +
+        'with --refusal',
+    ]);
+    expect(await refused('SIKA_LEAP_101_EZWICH_001_R1.xml', {})).toEqual([
+      'USAGE',
+      'SIKA_LEAP_101_EZWICH_001_R1.xml was not refused as a whole: its status report ' +
+        'SIKA_LEAP_101_EZWICH_001_R1.pain002.xml says group status ACSC, and only a file ' +
+        'refused whole (RJCT) can be sent again',
+    ]);
+    expect(await refused('SIKA_LEAP_101_MOMO_001.xml', { reason: ' ok ' })).toEqual([
+      'USAGE',
+      '--reason must say why the file is sent again, in at least 3 characters (got 2)',
+    ]);
+    // Nothing of those attempts changed a submission.
+    expect((await submissionRows()).map((s) => s.file_name)).toEqual([
+      'SIKA_LEAP_101_EZWICH_001_R1.xml',
+      'SIKA_LEAP_101_MOMO_001.xml',
+      'SIKA_LEAP_101_BANK_001.xml',
+    ]);
   });
 
   it('refuses once the refusal is reconciled: its lines are failed by then', async () => {

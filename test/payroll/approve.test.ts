@@ -70,16 +70,34 @@ describe('four eyes', () => {
   });
 
   it.each([
-    ['the builder', 'akosua.mensah', 'FOUR_EYES'],
-    ['a finance officer', 'efua.owusu', 'FOUR_EYES'],
-    ['an administrator', 'admin', 'FOUR_EYES'],
-    ['an auditor', 'yaw.darko', 'FOUR_EYES'],
+    ['the builder', 'akosua.mensah', 'ROLE_NOT_ALLOWED'],
+    ['a finance officer', 'efua.owusu', 'ROLE_NOT_ALLOWED'],
+    ['an administrator', 'admin', 'ROLE_NOT_ALLOWED'],
+    ['an auditor', 'yaw.darko', 'ROLE_NOT_ALLOWED'],
     ['an unknown user', 'ghost', 'UNKNOWN_USER'],
   ])('refuses approval and rejection by %s with %s', async (_who, user, code) => {
     expect(await codeOf(approveCycle(t.db, { cycleId, approver: user }))).toBe(code);
     expect(await codeOf(rejectCycle(t.db, { cycleId, approver: user, reason: 'check' }))).toBe(
       code,
     );
+    expect((await findCycle(t.db, { cycleId })).status).toBe('built');
+  });
+
+  it('refuses the builder with FOUR_EYES even once they hold the approver role', async () => {
+    await t.db.execute(sql`UPDATE users SET role = 'approver' WHERE username = 'akosua.mensah'`);
+    try {
+      const err = (await approveCycle(t.db, { cycleId, approver: 'akosua.mensah' }).catch(
+        (e: unknown) => e,
+      )) as SikaError;
+      expect([err.code, err.message]).toEqual([
+        'FOUR_EYES',
+        'user "akosua.mensah" built this cycle and cannot also approve or reject it',
+      ]);
+    } finally {
+      await t.db.execute(
+        sql`UPDATE users SET role = 'payroll_officer' WHERE username = 'akosua.mensah'`,
+      );
+    }
     expect((await findCycle(t.db, { cycleId })).status).toBe('built');
   });
 

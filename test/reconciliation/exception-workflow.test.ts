@@ -78,7 +78,7 @@ describe('lines with no final status past their time', () => {
     const err = await refusal(() =>
       markUnconfirmed(t.db, { olderThanDays: 10, now: days(12), by: 'yaw.darko' }),
     );
-    expect(err.code).toBe('FOUR_EYES');
+    expect(err.code).toBe('ROLE_NOT_ALLOWED');
   });
 
   it('still settles unconfirmed lines from a later report and resolves their unconfirmed exceptions', async () => {
@@ -132,8 +132,8 @@ describe('working the exception queue and closing the cycle', () => {
   });
 
   it.each([
-    ['an auditor', 'yaw.darko', 'FOUR_EYES'],
-    ['an approver', 'kwame.boateng', 'FOUR_EYES'],
+    ['an auditor', 'yaw.darko', 'ROLE_NOT_ALLOWED'],
+    ['an approver', 'kwame.boateng', 'ROLE_NOT_ALLOWED'],
     ['someone unknown', 'nobody', 'UNKNOWN_USER'],
   ])('refuses a resolution by %s', async (_who, by, code) => {
     const exceptionId = await exceptionIdOf('failed_payment', 2);

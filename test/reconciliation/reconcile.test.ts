@@ -517,7 +517,7 @@ describe('volume and folders', () => {
 
   it.each([
     ['someone unknown', 'nobody', 'UNKNOWN_USER'],
-    ['an approver', 'kwame.boateng', 'FOUR_EYES'],
+    ['an approver', 'kwame.boateng', 'ROLE_NOT_ALLOWED'],
   ])('refuses a load by %s', async (_who, user, code) => {
     const err = await reconcileFile(t.db, {
       path: join(FIXTURES, 'group-reject-202.xml'),

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../reports/write-report.js';
 import { rows } from '../../src/db/open.js';
-import { formatCedi, money } from '../../src/money.js';
+import { formatCedi, money, sum, type Money } from '../../src/money.js';
 import { reasonCode } from '../../src/reference/reason-codes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createReportCycle, type ReportCycle } from './fixtures.js';
@@ -19,6 +19,7 @@ let cycle: ReportCycle;
 let outDir: string;
 let ids: string[];
 let total: string;
+let items: number;
 let pdf: PdfText;
 let rowsListed: number;
 const reasonCodeActions = new Set(['AC01', 'AC04', 'MD07'].map((c) => reasonCode(c).action));
@@ -41,11 +42,20 @@ beforeAll(async () => {
     sql`SELECT id::text AS id FROM exceptions WHERE cycle_id = ${cycle.cycleId} ORDER BY exceptions.id`,
   );
   ids = all.map((r) => r.id);
-  const [sum] = await rows<{ total: string }>(
+  // The amount at stake takes each line (or response record) once, at its largest exception.
+  const amounts = await rows<{ item: string; amount: string }>(
     t.db,
-    sql`SELECT sum(amount)::text AS total FROM exceptions WHERE cycle_id = ${cycle.cycleId}`,
+    sql`SELECT coalesce('l' || payroll_line_id, 'r' || settlement_record_id) AS item,
+               amount::text AS amount
+        FROM exceptions WHERE cycle_id = ${cycle.cycleId}`,
   );
-  total = sum!.total;
+  const largest = new Map<string, Money>();
+  for (const a of amounts) {
+    const seen = largest.get(a.item);
+    if (!seen || money(a.amount).gt(seen)) largest.set(a.item, money(a.amount));
+  }
+  items = largest.size;
+  total = sum(largest.values()).toFixed(2);
   const report = await writeReport(t.db, {
     kind: 'exceptions',
     cycleId: cycle.cycleId,
@@ -99,7 +109,11 @@ describe('PDF exception report with more than 5,000 exceptions', () => {
 
   it('ends with the grand total of every exception and the signature lines', () => {
     const all = pdf.pages.join(' ');
-    expect(all).toContain(`Grand total: ${ids.length} exceptions ${formatCedi(money(total))}`);
+    expect(items).toBe(41);
+    expect(all).toContain(
+      `${ids.length} exceptions; amount at stake (each line once), ${items} payroll lines or ` +
+        `response records ${formatCedi(money(total))}`,
+    );
     expect(all).not.toContain('more exceptions are listed in the XLSX report');
     expect(pdf.pages.at(-1)).toMatch(/Signatures.*Prepared by.*Checked by.*Approved by/);
   });

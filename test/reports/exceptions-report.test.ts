@@ -122,11 +122,16 @@ describe('exception report', () => {
       expect(got).toEqual(db.byReason);
       expect(dataRows(ws).every((r) => r[3]!.numFmt === MONEY_FORMAT)).toBe(true);
 
-      const [grand] = totalRows(ws);
-      expect(grand![0]!.value).toBe('Grand total');
-      expect(grand![2]!.value).toBe(db.count);
-      expect(grand![3]!.value).toBe(Number(db.total));
-      expect(grand![3]!.numFmt).toBe(MONEY_FORMAT);
+      const [all, stake] = totalRows(ws);
+      expect(all!.map((c) => c.value)).toEqual(['All exceptions', null, db.count, null]);
+      // No line of this cycle carries two exceptions: each counts once either way.
+      expect(stake!.map((c) => c.value)).toEqual([
+        'Amount at stake (each line once)',
+        `${db.count} payroll lines or response records`,
+        null,
+        Number(db.total),
+      ]);
+      expect(stake![3]!.numFmt).toBe(MONEY_FORMAT);
     });
 
     it.each(['Exceptions', 'By reason code'])(
@@ -207,7 +212,10 @@ describe('exception report', () => {
           `${r.code} ${reasonCode(r.code === '(none)' ? null : r.code).meaning} ${r.n} ${formatCedi(money(r.amount))}`,
         );
       }
-      expect(all).toContain(`Grand total ${db.count} ${formatCedi(money(db.total))}`);
+      expect(all).toContain(`All exceptions ${db.count} Amount at stake (each line once)`);
+      expect(all).toContain(
+        `(each line once): ${db.count} payroll lines or response records ${formatCedi(money(db.total))}`,
+      );
     });
 
     it('repeats the table header on every page the exception list runs over', () => {

@@ -63,22 +63,25 @@ describe('unmasked export', () => {
     ['a finance officer', 'efua.owusu'],
     ['an approver', 'kwame.boateng'],
     ['a payroll officer', 'akosua.mensah'],
-  ])('is refused to %s with FOUR_EYES, leaving no file and no audit event', async (_who, user) => {
-    const dir = await mkdtemp(join(tmpdir(), 'sika-unmasked-'));
-    const attempt = writeReport(t.db, {
-      kind: 'register',
-      cycleId,
-      format: 'xlsx',
-      outDir: dir,
-      generatedBy: user,
-      unmasked: true,
-    });
-    await expect(attempt).rejects.toBeInstanceOf(SikaError);
-    await expect(attempt).rejects.toMatchObject({ code: 'FOUR_EYES' });
-    expect(await readdir(dir)).toEqual([]);
-    expect(await unmaskedEvents()).toEqual([]);
-    await rm(dir, { recursive: true, force: true });
-  });
+  ])(
+    'is refused to %s with ROLE_NOT_ALLOWED, leaving no file and no audit event',
+    async (_who, user) => {
+      const dir = await mkdtemp(join(tmpdir(), 'sika-unmasked-'));
+      const attempt = writeReport(t.db, {
+        kind: 'register',
+        cycleId,
+        format: 'xlsx',
+        outDir: dir,
+        generatedBy: user,
+        unmasked: true,
+      });
+      await expect(attempt).rejects.toBeInstanceOf(SikaError);
+      await expect(attempt).rejects.toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+      expect(await readdir(dir)).toEqual([]);
+      expect(await unmaskedEvents()).toEqual([]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  );
 
   it.each(['yaw.darko', 'efua.owusu', 'admin'])(
     'gives %s masked identifiers when no unmasked export is asked for',

@@ -119,6 +119,20 @@ describe('writing reports', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('quotes the unknown user it refuses, as every message quotes a name', async () => {
+    const attempt = writeReport(t.db, {
+      kind: 'audit-trail',
+      format: 'pdf',
+      cycleId: leap.cycleId,
+      outDir,
+      generatedBy: 'ghost',
+    });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'UNKNOWN_USER',
+      message: 'unknown user "ghost": no user of that name is registered',
+    });
+  });
+
   it('reads exceptions in batches without losing or repeating one', async () => {
     const now = new Date('2026-12-20T12:00:00Z');
     const ids = async (batchSize?: number) => {
