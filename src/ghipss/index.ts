@@ -7,6 +7,7 @@ export {
   type Pain001Dialect,
   type Pain001Header,
   type PaymentLine,
+  type PaymentLines,
 } from './pain001-writer.js';
 export {
   PAYMENT_FORMATS,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/open.js';
 import { SikaError } from '../errors.js';
 import { money } from '../money.js';
-import { isChannel, type Channel } from './file-names.js';
+import { CHANNELS, isChannel, type Channel } from './file-names.js';
 import type { PaymentLine } from './pain001-writer.js';
 
 /** One payment file to write: a run of one channel's lines in line order. */
@@ -13,6 +13,19 @@ export interface FilePlan {
   lastLineNo: number;
   txCount: number;
   controlSum: string;
+}
+
+/**
+ * A line's position within its channel, counted in line order. One running count per channel
+ * over a single window in line order sorts integers only, about twice as fast at national size
+ * as numbering each channel's partition, which sorts by the channel's text first. A channel
+ * Sika does not know counts 1, so it still shows up in the plan and is refused there.
+ */
+function positionInChannel() {
+  const counts = CHANNELS.map(
+    (c) => sql`WHEN ${c} THEN count(*) FILTER (WHERE channel = ${c}) OVER in_line_order`,
+  );
+  return sql`CASE channel ${sql.join(counts, sql` `)} ELSE 1 END`;
 }
 
 /**
@@ -37,9 +50,10 @@ export async function planPaymentFiles(
     sql`
       WITH numbered AS (
         SELECT channel, line_no, amount,
-               (row_number() OVER (PARTITION BY channel ORDER BY line_no) - 1) / ${maxTxPerFile}::int AS part
+               (${positionInChannel()} - 1) / ${maxTxPerFile}::int AS part
         FROM payroll_lines
         WHERE cycle_id = ${cycleId}
+        WINDOW in_line_order AS (ORDER BY line_no ROWS UNBOUNDED PRECEDING)
       )
       SELECT channel,
              (part + 1)::int AS sequence,
@@ -70,53 +84,53 @@ export async function planPaymentFiles(
   });
 }
 
-/** The lines of one planned file, read in batches by line number (keyset, never OFFSET). */
+type LineRange = {
+  cycleId: number;
+  channel: Channel;
+  firstLineNo: number;
+  lastLineNo: number;
+};
+
+/** Up to `limit` lines after `after`, already shaped as PaymentLines by the query's aliases. */
+function fetchLines(db: Db, p: LineRange, after: number, limit: number): Promise<PaymentLine[]> {
+  return rows<PaymentLine>(
+    db,
+    sql`
+      SELECT line_no AS "lineNo", end_to_end_id AS "endToEndId", amount::text AS amount,
+             channel, recipient_name AS "recipientName", beneficiary_ref AS "beneficiaryRef",
+             account_number AS "accountNumber", bank_sort_code AS "bankSortCode"
+      FROM payroll_lines
+      WHERE cycle_id = ${p.cycleId} AND channel = ${p.channel}
+        AND line_no > ${after} AND line_no <= ${p.lastLineNo}
+      ORDER BY line_no
+      LIMIT ${limit}`,
+  );
+}
+
+/**
+ * The lines of one planned file in batches by line number (keyset, never OFFSET). The next batch
+ * is asked for before the current one is handed out, so the database reads while the file is
+ * written.
+ */
 export async function* readPaymentLines(
   db: Db,
-  p: {
-    cycleId: number;
-    channel: Channel;
-    firstLineNo: number;
-    lastLineNo: number;
-    batchSize?: number;
-  },
-): AsyncGenerator<PaymentLine> {
+  p: LineRange & { batchSize?: number },
+): AsyncGenerator<PaymentLine[]> {
   const batchSize = p.batchSize ?? 5000;
-  let after = p.firstLineNo - 1;
-  for (;;) {
-    const batch = await rows<{
-      line_no: number;
-      end_to_end_id: string;
-      amount: string;
-      recipient_name: string;
-      beneficiary_ref: string;
-      account_number: string;
-      bank_sort_code: string | null;
-    }>(
-      db,
-      sql`
-        SELECT line_no, end_to_end_id, amount::text AS amount, recipient_name, beneficiary_ref,
-               account_number, bank_sort_code
-        FROM payroll_lines
-        WHERE cycle_id = ${p.cycleId} AND channel = ${p.channel}
-          AND line_no > ${after} AND line_no <= ${p.lastLineNo}
-        ORDER BY line_no
-        LIMIT ${batchSize}`,
-    );
-    for (const r of batch) {
-      yield {
-        lineNo: Number(r.line_no),
-        endToEndId: r.end_to_end_id,
-        amount: r.amount,
-        channel: p.channel,
-        recipientName: r.recipient_name,
-        beneficiaryRef: r.beneficiary_ref,
-        accountNumber: r.account_number,
-        bankSortCode: r.bank_sort_code,
-      };
+  let next: Promise<PaymentLine[]> | undefined = fetchLines(db, p, p.firstLineNo - 1, batchSize);
+  try {
+    while (next) {
+      const batch = await next;
+      next = undefined;
+      const last = batch[batch.length - 1];
+      if (last && batch.length === batchSize) {
+        next = fetchLines(db, p, Number(last.lineNo), batchSize);
+        // Reported where it is awaited; a writer that stops early must not leave it unhandled.
+        next.catch(() => undefined);
+      }
+      if (batch.length > 0) yield batch;
     }
-    const last = batch[batch.length - 1];
-    if (!last || batch.length < batchSize) return;
-    after = Number(last.line_no);
+  } finally {
+    await next?.catch(() => undefined);
   }
 }

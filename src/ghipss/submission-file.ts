@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/open.js';
 import { money } from '../money.js';
 import { remittanceText } from './file-names.js';
@@ -37,13 +39,27 @@ export interface LocalFileParams {
   manifestKey: string | undefined;
 }
 
-async function writeFormatted(db: Db, path: string, p: LocalFileParams): Promise<void> {
+/** Bytes a file stream takes before it asks the writer to wait: a few of the writer's chunks. */
+const STREAM_BUFFER = 1024 * 1024;
+
+/**
+ * Writes the file and returns its SHA-256, hashed from the bytes on their way to the file so the
+ * file is not read back.
+ */
+async function writeFormatted(db: Db, path: string, p: LocalFileParams): Promise<string> {
   const s = p.submission;
-  const out = createWriteStream(path);
-  const done = finished(out);
+  const hash = createHash('sha256');
+  const tap = new Transform({
+    highWaterMark: STREAM_BUFFER,
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const written = pipeline(tap, createWriteStream(path, { highWaterMark: STREAM_BUFFER }));
   try {
     await p.format.write(
-      out,
+      tap,
       {
         messageId: s.messageId,
         paymentInfoId: s.paymentInfoId,
@@ -59,11 +75,12 @@ async function writeFormatted(db: Db, path: string, p: LocalFileParams): Promise
       },
       readPaymentLines(db, { cycleId: p.cycle.id, ...p.plan }),
     );
-    out.end();
-    await done;
+    tap.end();
+    await written;
+    return hash.digest('hex');
   } catch (err) {
-    out.destroy();
-    await done.catch(() => undefined);
+    tap.destroy();
+    await written.catch(() => undefined);
     throw err;
   }
 }
@@ -108,9 +125,8 @@ export async function ensureLocalFile(db: Db, p: LocalFileParams): Promise<Outgo
   const s = p.submission;
   const tmp = temporaryPath(p.outbox, s.fileName);
   try {
-    await writeFormatted(db, tmp, p);
+    const sha256 = await writeFormatted(db, tmp, p);
     await syncFile(tmp);
-    const sha256 = await sha256File(tmp);
     const manifest = signManifest(
       {
         fileName: s.fileName,

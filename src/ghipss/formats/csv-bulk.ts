@@ -1,8 +1,15 @@
 import type { Writable } from 'node:stream';
 import { SikaError } from '../../errors.js';
-import { Cedi, money, ZERO, type Money } from '../../money.js';
+import { money } from '../../money.js';
 import type { Channel } from '../file-names.js';
-import { isoSeconds, type PaymentLine, type Pain001Header } from '../pain001-writer.js';
+import { lineAmount, PesewaTotal } from '../line-amounts.js';
+import {
+  isoSeconds,
+  lineBatches,
+  type PaymentLine,
+  type PaymentLines,
+  type Pain001Header,
+} from '../pain001-writer.js';
 import { transliterate } from '../transliterate.js';
 import { XmlSink } from '../xml-text.js';
 import type { PaymentFormat } from './payment-format.js';
@@ -47,7 +54,13 @@ function headerRow(layout: CsvLayout, h: Pain001Header): string {
   ]);
 }
 
-function detailRow(layout: CsvLayout, line: PaymentLine, seq: number, narrative: string): string {
+function detailRow(
+  layout: CsvLayout,
+  line: PaymentLine,
+  seq: number,
+  amount: string,
+  narrative: string,
+): string {
   if (line.channel !== layout.channel) {
     throw invalid(`a ${line.channel} line cannot go in a ${layout.name} file`, {
       lineNo: line.lineNo,
@@ -59,17 +72,13 @@ function detailRow(layout: CsvLayout, line: PaymentLine, seq: number, narrative:
   const account = layout.account(line);
   if (!account)
     throw invalid(`account is not a ${layout.channel} account`, { lineNo: line.lineNo });
-  const amount = new Cedi(line.amount);
-  if (!amount.equals(amount.toDecimalPlaces(2)) || amount.lte(0)) {
-    throw invalid('amount must be above zero and whole pesewas', { lineNo: line.lineNo });
-  }
   return csvRow([
     'D',
     String(seq),
     line.endToEndId,
     account,
     transliterate(line.recipientName) || line.beneficiaryRef,
-    amount.toFixed(2),
+    amount,
     line.beneficiaryRef,
     narrative,
   ]);
@@ -80,33 +89,40 @@ async function writeCsv(
   layout: CsvLayout,
   out: Writable,
   header: Pain001Header,
-  lines: AsyncIterable<PaymentLine>,
+  lines: PaymentLines,
 ) {
   const sink = new XmlSink(out);
   const narrative = transliterate(header.remittanceInfo);
   await sink.write(headerRow(layout, header));
 
   let count = 0;
-  let total: Money = ZERO;
-  for await (const line of lines) {
-    count++;
-    await sink.write(detailRow(layout, line, count, narrative));
-    total = total.plus(new Cedi(line.amount));
+  const total = new PesewaTotal();
+  for await (const batch of lineBatches(lines)) {
+    for (const line of batch) {
+      const amount = lineAmount(line);
+      if (!amount) {
+        throw invalid('amount must be above zero and whole pesewas', { lineNo: line.lineNo });
+      }
+      count++;
+      sink.add(detailRow(layout, line, count, amount.text, narrative));
+      total.add(amount.pesewas);
+    }
+    // Flushed once per batch (a few megabytes at most), not once per row.
+    if (sink.full) await sink.flush();
   }
-  await sink.write(csvRow(['T', String(count), total.toFixed(2)]));
+  await sink.write(csvRow(['T', String(count), total.toFixed2()]));
   await sink.flush();
 
-  const expected = money(header.controlSum);
-  if (count !== header.txCount || !total.equals(expected)) {
+  if (count !== header.txCount || !total.equals(header.controlSum)) {
     throw invalid('written payments do not match the header', {
       messageId: header.messageId,
       headerCount: header.txCount,
       writtenCount: count,
-      headerSum: expected.toFixed(2),
-      writtenSum: total.toFixed(2),
+      headerSum: money(header.controlSum).toFixed(2),
+      writtenSum: total.toFixed2(),
     });
   }
-  return { txCount: count, controlSum: total.toFixed(2) };
+  return { txCount: count, controlSum: total.toFixed2() };
 }
 
 function csvFormat(layout: CsvLayout): PaymentFormat {

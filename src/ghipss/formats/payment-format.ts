@@ -7,7 +7,7 @@ import {
   writePain001,
   type Pain001Header,
   type Pain001Written,
-  type PaymentLine,
+  type PaymentLines,
 } from '../pain001-writer.js';
 import { EZWICH_CSV, MOMO_CSV } from './csv-bulk.js';
 
@@ -31,11 +31,7 @@ export interface PaymentFormat {
    * Streams the file to `out` (not ended). Refuses (PAYMENT_FILE_INVALID) lines it cannot carry
    * and lines that do not add up to the header; the caller then discards what was written.
    */
-  write(
-    out: Writable,
-    header: PaymentFileHeader,
-    lines: AsyncIterable<PaymentLine>,
-  ): Promise<Pain001Written>;
+  write(out: Writable, header: PaymentFileHeader, lines: PaymentLines): Promise<Pain001Written>;
 }
 
 const ALL_CHANNELS: readonly Channel[] = ['ezwich', 'momo', 'bank'];
