@@ -90,13 +90,25 @@ export async function assignStatusBlocks(
     }
 
     reached.add(range.submissionId);
+    // A report usually lists every line of its submission itself: then no line is left out, and
+    // the lines need not be read again to find none.
+    const [assigned] = await rows<{ lines: number }>(
+      tx,
+      sql`SELECT count(*)::int AS lines FROM recon_assign
+          WHERE cycle_id = ${range.cycleId} AND channel = ${range.channel}
+            AND line_no BETWEEN ${range.firstLineNo} AND ${range.lastLineNo}`,
+    );
+    if (assigned?.lines === range.lines) continue;
     const status = b.status === 'PART' ? 'ACSC' : b.status;
     const reason = b.status === 'PART' ? null : b.reason_code;
     // An anti-join rather than ON CONFLICT: most lines of a block are usually listed already.
     await tx.execute(sql`
-      INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active)
-      SELECT l.id, ${b.id}, ${status}, ${targetStatus(status)}, ${reason}, ${level}, true
-      FROM payroll_lines l
+      INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active,
+                                cycle_id, channel, line_no, line_status, amount, household_ref)
+      SELECT l.id, ${b.id}, ${status}, ${targetStatus(status)}, ${reason}, ${level}, true,
+             l.cycle_id, l.channel, l.line_no, l.status, l.amount,
+             coalesce(w.household_ref, l.beneficiary_ref)
+      FROM payroll_lines l LEFT JOIN lipw_workers w ON w.id = l.worker_id
       WHERE l.cycle_id = ${range.cycleId} AND l.channel = ${range.channel}
         AND l.line_no BETWEEN ${range.firstLineNo} AND ${range.lastLineNo}
         AND NOT EXISTS (SELECT 1 FROM recon_assign a WHERE a.line_id = l.id)`);
@@ -128,18 +140,17 @@ export interface Applied {
  * and an unconfirmed line a report now settles has its unconfirmed_past_time exception resolved.
  */
 export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise<Applied> {
-  // The planner has no statistics for a temporary table until it is analysed.
-  await tx.execute(sql`ANALYZE recon_assign`);
+  // recon_assign is not analysed: no statement below joins it to a large table but by the
+  // primary key of the lines it names, which its row count alone makes the planner choose.
   await tx.execute(sql`
     WITH c AS (
       UPDATE recon_assign a SET active = false
-      FROM payroll_lines l
-      WHERE a.line_id = l.id AND a.active
-        AND ((a.target = 'paid' AND l.status = 'failed')
-          OR (a.target = 'failed' AND l.status IN ('paid', 'returned'))
-          OR (a.target = 'returned' AND l.status NOT IN ('paid', 'returned')))
+      WHERE a.active
+        AND ((a.target = 'paid' AND a.line_status = 'failed')
+          OR (a.target = 'failed' AND a.line_status IN ('paid', 'returned'))
+          OR (a.target = 'returned' AND a.line_status NOT IN ('paid', 'returned')))
       RETURNING a.line_id, a.record_id, a.status, a.target, a.reason_code, a.level,
-                l.status AS line_status, l.cycle_id, l.amount
+                a.line_status, a.cycle_id, a.amount
     ), ex AS (
       INSERT INTO exceptions (cycle_id, payroll_line_id, settlement_record_id, kind, reason_code,
                               amount, detail, action)
@@ -162,13 +173,11 @@ export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise
     sql`
     WITH m AS (
       SELECT a.line_id, a.record_id, a.reason_code, a.target AS to_status,
-             l.status AS from_status, l.cycle_id, l.amount,
-             coalesce(w.household_ref, l.beneficiary_ref) AS household_ref
-      FROM recon_assign a JOIN payroll_lines l ON l.id = a.line_id
-      LEFT JOIN lipw_workers w ON w.id = l.worker_id
-      WHERE a.active AND ((l.status = 'pending' AND a.target <> 'returned')
-                       OR (l.status = 'unconfirmed' AND a.target IN ('paid', 'failed'))
-                       OR (l.status = 'paid' AND a.target = 'returned'))
+             a.line_status AS from_status, a.cycle_id, a.amount, a.household_ref
+      FROM recon_assign a
+      WHERE a.active AND ((a.line_status = 'pending' AND a.target <> 'returned')
+                       OR (a.line_status = 'unconfirmed' AND a.target IN ('paid', 'failed'))
+                       OR (a.line_status = 'paid' AND a.target = 'returned'))
     ), ev AS (
       INSERT INTO line_status_events (payroll_line_id, from_status, to_status, reason_code,
                                       settlement_record_id)

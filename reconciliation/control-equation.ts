@@ -20,29 +20,31 @@ export interface ControlTotals {
  * unconfirmed, summed by the database from the lines as they stand now, in one pass.
  */
 export async function controlTotals(db: Db, cycleId: number): Promise<ControlTotals> {
-  const sums = LINE_STATUSES.map(
-    (s) => sql`count(*) FILTER (WHERE l.status = ${s})::text,
-               coalesce(sum(l.amount) FILTER (WHERE l.status = ${s}), 0)::text`,
-  );
-  const [row] = await rows<{ cycle: string[] | null; sums: string[] }>(
+  // Grouped by status rather than a filtered aggregate per status and total: each line is then
+  // looked at once, not eleven times (a national response is several files; this runs per file).
+  const [row] = await rows<{ cycle: string[] | null; sums: string[][] | null }>(
     db,
     sql`SELECT (SELECT ARRAY[total_amount::text, line_count::text] FROM cycles
                 WHERE id = ${cycleId}) AS cycle,
-               ARRAY[count(*) FILTER (WHERE l.status NOT IN (${sql.join(
-                 LINE_STATUSES.map((s) => sql`${s}`),
-                 sql`, `,
-               )}))::text, ${sql.join(sums, sql`, `)}] AS sums
-        FROM payroll_lines l WHERE l.cycle_id = ${cycleId}`,
+               (SELECT array_agg(ARRAY[status, lines, amount])
+                FROM (SELECT l.status, count(*)::text AS lines, sum(l.amount)::text AS amount
+                      FROM payroll_lines l WHERE l.cycle_id = ${cycleId}
+                      GROUP BY l.status) s) AS sums`,
   );
   if (!row?.cycle) throw new Error(`cycle ${cycleId} does not exist`);
-  const [unknown, ...counts] = row.sums.map(String);
-  if (Number(unknown) > 0) throw new Error(`cycle ${cycleId} has lines of an unknown status`);
-
+  const found = new Map(
+    (row.sums ?? []).map(([status, lines, amount]) => [status!, { lines, amount }]),
+  );
+  for (const status of found.keys()) {
+    if (!(LINE_STATUSES as readonly string[]).includes(status)) {
+      throw new Error(`cycle ${cycleId} has lines of an unknown status`);
+    }
+  }
   const byStatus = Object.fromEntries(
-    LINE_STATUSES.map((s, i) => [
-      s,
-      { lines: Number(counts[2 * i]), amount: money(counts[2 * i + 1]!) },
-    ]),
+    LINE_STATUSES.map((s) => {
+      const f = found.get(s);
+      return [s, { lines: Number(f?.lines ?? 0), amount: money(f?.amount ?? '0') }];
+    }),
   ) as ControlTotals['byStatus'];
   const sealedTotal = money(row.cycle[0]!);
   const accounted = sum(LINE_STATUSES.map((s) => byStatus[s].amount));

@@ -17,6 +17,12 @@ export const TARGET_STATUS = sql.raw(`CASE
  * The working set of one pass over a file: each line it speaks of, once, with the record that
  * decides it. Lines a transaction record names come first; lines only a payment information or
  * group status covers are added after, so a line's own status always wins.
+ *
+ * Each line's cycle, channel, number, status, amount and household are copied in as it is
+ * assigned (one probe by primary key), so the steps after it never join payroll_lines, whose
+ * every earlier cycle a hash join would read once per step and file. Nothing else moves a line
+ * meanwhile: the pass holds the reconciliation lock, and a pass's lines are assigned after the
+ * previous pass applied its own.
  */
 export async function createAssignments(tx: Db): Promise<void> {
   await tx.execute(sql`
@@ -27,8 +33,26 @@ export async function createAssignments(tx: Db): Promise<void> {
       target text NOT NULL,
       reason_code text,
       level text NOT NULL,
-      active boolean NOT NULL
+      active boolean NOT NULL,
+      cycle_id integer NOT NULL,
+      channel text NOT NULL,
+      line_no integer NOT NULL,
+      line_status text NOT NULL,
+      amount numeric(14,2) NOT NULL,
+      household_ref text NOT NULL
     ) ON COMMIT DROP`);
+}
+
+/**
+ * SQL: the line columns recon_assign keeps, of the line whose id is given, as a LATERAL subquery
+ * aliased l. The LIMIT keeps it a probe by primary key per line instead of a hash join.
+ */
+function lineOf(lineId: SQL) {
+  return sql`LATERAL (
+      SELECT l.cycle_id, l.channel, l.line_no, l.status, l.amount,
+             coalesce(w.household_ref, l.beneficiary_ref) AS href
+      FROM payroll_lines l LEFT JOIN lipw_workers w ON w.id = l.worker_id
+      WHERE l.id = ${lineId} LIMIT 1) l`;
 }
 
 /**
@@ -79,10 +103,15 @@ export async function markRepeats(tx: Db, p: { file: FileScope; format: string }
  */
 export async function assignRecords(tx: Db, p: { file: FileScope; where?: SQL }): Promise<void> {
   await tx.execute(sql`
-    INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active)
-    SELECT DISTINCT ON (r.payroll_line_id) r.payroll_line_id, r.id, r.status,
-           ${TARGET_STATUS}, r.reason_code, 'transaction', r.outcome = 'matched'
-    FROM settlement_records r
-    WHERE ${inFile(p.file)} AND r.payroll_line_id IS NOT NULL AND ${p.where ?? sql`true`}
-    ORDER BY r.payroll_line_id, r.id`);
+    INSERT INTO recon_assign (line_id, record_id, status, target, reason_code, level, active,
+                              cycle_id, channel, line_no, line_status, amount, household_ref)
+    SELECT r.payroll_line_id, r.id, r.status, r.target, r.reason_code, 'transaction', r.active,
+           l.cycle_id, l.channel, l.line_no, l.status, l.amount, l.href
+    FROM (
+      SELECT DISTINCT ON (r.payroll_line_id) r.payroll_line_id, r.id, r.status,
+             ${TARGET_STATUS} AS target, r.reason_code, r.outcome = 'matched' AS active
+      FROM settlement_records r
+      WHERE ${inFile(p.file)} AND r.payroll_line_id IS NOT NULL AND ${p.where ?? sql`true`}
+      ORDER BY r.payroll_line_id, r.id) r
+    CROSS JOIN ${lineOf(sql`r.payroll_line_id`)}`);
 }

@@ -8,6 +8,8 @@ export interface SubmissionRange {
   channel: string;
   firstLineNo: number;
   lastLineNo: number;
+  /** How many lines: the submission's tx_count. */
+  lines: number;
 }
 
 interface SubmissionRow {
@@ -68,23 +70,24 @@ async function rangeOf(db: Db, s: SubmissionRow): Promise<SubmissionRange | unde
   // Limitation: membership is derived from the split rule, not stored; a pair of submissions
   // columns (first_line_no, last_line_no) written by the submitter would make it explicit.
 
-  const [range] = await rows<{ first: number | null; last: number | null }>(
+  // The lines taken are consecutive lines of the channel, so they are exactly its lines between
+  // the first and the last: their count and sum are the range's, from the same read.
+  const [range] = await rows<{
+    first: number | null;
+    last: number | null;
+    lines: number;
+    total: string;
+  }>(
     db,
-    sql`SELECT min(line_no)::int AS first, max(line_no)::int AS last FROM (
-          SELECT line_no FROM payroll_lines
+    sql`SELECT min(line_no)::int AS first, max(line_no)::int AS last, count(*)::int AS lines,
+               coalesce(sum(amount), 0)::text AS total
+        FROM (
+          SELECT line_no, amount FROM payroll_lines
           WHERE cycle_id = ${s.cycle_id} AND channel = ${s.channel}
           ORDER BY line_no OFFSET ${s.lines_before} LIMIT ${s.tx_count}) x`,
   );
   if (range?.first == null || range.last == null) return undefined;
-
-  const [check] = await rows<{ lines: number; total: string }>(
-    db,
-    sql`SELECT count(*)::int AS lines, coalesce(sum(amount), 0)::text AS total
-        FROM payroll_lines
-        WHERE cycle_id = ${s.cycle_id} AND channel = ${s.channel}
-          AND line_no BETWEEN ${range.first} AND ${range.last}`,
-  );
-  if (!check || check.lines !== s.tx_count || !money(check.total).equals(money(s.control_sum))) {
+  if (range.lines !== s.tx_count || !money(range.total).equals(money(s.control_sum))) {
     return undefined;
   }
   return {
@@ -93,5 +96,6 @@ async function rangeOf(db: Db, s: SubmissionRow): Promise<SubmissionRange | unde
     channel: s.channel,
     firstLineNo: range.first,
     lastLineNo: range.last,
+    lines: range.lines,
   };
 }
