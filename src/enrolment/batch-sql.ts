@@ -60,24 +60,21 @@ export interface UpsertCounts {
  * and counts its rows: a new row has no xmax, an updated one has; a row equal to the stored one
  * is not updated, so not returned.
  */
-export async function upsertCounted(db: Db, upsert: SQL): Promise<UpsertCounts> {
-  const [c] = await rows<UpsertCounts>(
-    db,
-    sql`WITH saved AS (${upsert})
+export function countedUpsert(upsert: SQL): (db: Db) => Promise<UpsertCounts> {
+  const counted = sql`WITH saved AS (${upsert})
         SELECT (count(*) FILTER (WHERE inserted))::int AS inserted,
                (count(*) FILTER (WHERE NOT inserted))::int AS updated
-        FROM saved`,
-  );
-  return c!;
+        FROM saved`;
+  return async (db) => (await rows<UpsertCounts>(db, counted))[0]!;
 }
 
 export interface RejectRow extends RejectedReason {
   raw: Record<string, string>;
 }
 
-/** Quarantines the reasons of rejected rows: one import_rejects row per reason. */
-export async function insertRejects(db: Db, fileId: number, rejects: RejectRow[]): Promise<void> {
-  if (rejects.length === 0) return;
+/** The insert that quarantines the reasons of rejected rows (one row each), or null for none. */
+export function rejectsInsert(fileId: number, rejects: RejectRow[]): SQL | null {
+  if (rejects.length === 0) return null;
   const batch = rejects.map((r) => ({
     line_no: r.line,
     field: r.field,
@@ -85,17 +82,17 @@ export async function insertRejects(db: Db, fileId: number, rejects: RejectRow[]
     message: r.message,
     raw: r.raw,
   }));
-  await db.execute(sql`
+  return sql`
     INSERT INTO import_rejects (import_file_id, line_no, field, reason_code, message, raw)
     SELECT ${fileId}, r.line_no, r.field, r.reason_code, r.message, r.raw
-    FROM ${recordset(batch, 'line_no int, field text, reason_code text, message text, raw jsonb')}`);
+    FROM ${recordset(batch, 'line_no int, field text, reason_code text, message text, raw jsonb')}`;
 }
 
-/** Records findings of accepted rows. */
-export async function insertFindings(db: Db, fileId: number, findings: Finding[]): Promise<void> {
-  if (findings.length === 0) return;
-  await db.execute(sql`
+/** The insert that records findings of accepted rows, or null for none. */
+export function findingsInsert(fileId: number, findings: Finding[]): SQL | null {
+  if (findings.length === 0) return null;
+  return sql`
     INSERT INTO import_findings (import_file_id, kind, refs, detail)
     SELECT ${fileId}, r.kind, ARRAY(SELECT jsonb_array_elements_text(r.refs)), r.detail
-    FROM ${recordset(findings, 'kind text, refs jsonb, detail text')}`);
+    FROM ${recordset(findings, 'kind text, refs jsonb, detail text')}`;
 }

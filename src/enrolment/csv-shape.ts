@@ -150,11 +150,13 @@ function newlinesIn(text: string): number {
  * The records of a file CsvShape found regular, each with the line it starts on, read without
  * the general parser: in such a file a line feed ends a record exactly when the quotes before it
  * in the record are even in number, and a record without quotes is split at its delimiters.
+ * They come in one array per chunk of text read, so that a file of millions of records is not
+ * passed on one awaited step per record.
  */
-export async function* regularRecords(
+export async function* regularRecordBatches(
   chunks: AsyncIterable<string>,
   delimiter: string,
-): AsyncGenerator<{ line: number; values: string[] }> {
+): AsyncGenerator<{ line: number; values: string[] }[]> {
   let carry = '';
   let line = 1;
   let first = true;
@@ -168,6 +170,7 @@ export async function* regularRecords(
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    const batch: { line: number; values: string[] }[] = [];
     let start = 0;
     let quotes = 0;
     // The next quote at or after the last place counted; -1: none in the rest of the text.
@@ -179,12 +182,21 @@ export async function* regularRecords(
       }
       if (quotes % 2 === 1) continue;
       const raw = text.slice(start, nl);
-      yield { line, values: record(raw) };
+      batch.push({ line, values: record(raw) });
       line += 1 + (quotes === 0 ? 0 : newlinesIn(raw));
       start = nl + 1;
       quotes = 0;
     }
     carry = text.slice(start);
+    if (batch.length > 0) yield batch;
   }
-  if (carry.length > 0) yield { line, values: record(carry) };
+  if (carry.length > 0) yield [{ line, values: record(carry) }];
+}
+
+/** The records of a regular file one by one (see regularRecordBatches). */
+export async function* regularRecords(
+  chunks: AsyncIterable<string>,
+  delimiter: string,
+): AsyncGenerator<{ line: number; values: string[] }> {
+  for await (const batch of regularRecordBatches(chunks, delimiter)) yield* batch;
 }

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { CsvShape, regularRecords } from './csv-shape.js';
+import { CsvShape, regularRecordBatches } from './csv-shape.js';
 import { badFile, isBlank, type SourceRow } from './source-types.js';
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
@@ -184,21 +184,24 @@ export async function inspectCsv(path: string, delimiter: CsvDelimiter): Promise
   };
 }
 
+/** Records handed on together by the general parser, as the quick path hands on a chunk's. */
+const PARSED_BATCH = 1_000;
+
 /**
- * The records after the header, as a stream, each with its line number. A file the first read
- * found regular is split without the general parser. Checks at the end that the file still has
- * the SHA-256 it was inspected with.
+ * The records after the header, as a stream of arrays, each record with its line number. A file
+ * the first read found regular is split without the general parser. Checks at the end that the
+ * file still has the SHA-256 it was inspected with.
  */
-export async function* csvRows(
+export async function* csvRowBatches(
   path: string,
   f: { sha256: string; encoding: CsvEncoding; delimiter: CsvDelimiter; regular: boolean },
-): AsyncGenerator<SourceRow> {
+): AsyncGenerator<SourceRow[]> {
   const hash = createHash('sha256');
   const source = createReadStream(path);
   const decode = decoder(f.encoding, hash);
   if (f.regular) {
     try {
-      yield* cleaned(regularRecords(decode(source), f.delimiter));
+      yield* cleaned(regularRecordBatches(decode(source), f.delimiter));
     } finally {
       source.destroy();
     }
@@ -216,28 +219,39 @@ export async function* csvRows(
   if (hash.digest('hex') !== f.sha256) throw badFile(path, 'changed while it was being loaded');
 }
 
-async function* parsed(p: Parser): AsyncGenerator<SourceRow> {
+async function* parsed(p: Parser): AsyncGenerator<SourceRow[]> {
   let line = 1;
+  let batch: SourceRow[] = [];
   for await (const rec of p as AsyncIterable<{ record: string[]; raw: string }>) {
     const start = line;
     line += linesOf(rec.raw);
-    yield { line: start, values: rec.record };
+    batch.push({ line: start, values: rec.record });
+    if (batch.length === PARSED_BATCH) {
+      yield batch;
+      batch = [];
+    }
   }
+  if (batch.length > 0) yield batch;
 }
 
 /** The data records: blank ones and the header left out. */
-async function* cleaned(all: AsyncIterable<SourceRow>): AsyncGenerator<SourceRow> {
+async function* cleaned(all: AsyncIterable<SourceRow[]>): AsyncGenerator<SourceRow[]> {
   let seenHeader = false;
-  for await (const { line, values } of all) {
-    if (isBlank(values)) continue;
-    if (!seenHeader) {
-      seenHeader = true;
-      continue;
+  for await (const batch of all) {
+    const out: SourceRow[] = [];
+    for (const row of batch) {
+      const { values } = row;
+      if (isBlank(values)) continue;
+      if (!seenHeader) {
+        seenHeader = true;
+        continue;
+      }
+      // PostgreSQL text cannot hold NUL; keep the row, mark the character.
+      for (let i = 0; i < values.length; i++) {
+        if (values[i]!.includes('\0')) values[i] = values[i]!.replaceAll('\0', '\uFFFD');
+      }
+      out.push(row);
     }
-    // PostgreSQL text cannot hold NUL; keep the row, mark the character.
-    yield {
-      line,
-      values: values.map((v) => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v)),
-    };
+    if (out.length > 0) yield out;
   }
 }

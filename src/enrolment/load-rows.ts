@@ -1,13 +1,30 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { insertFindings, insertRejects, type RejectRow } from './batch-sql.js';
+import { findingsInsert, rejectsInsert, type RejectRow, type UpsertCounts } from './batch-sql.js';
 import { SHOWN_REJECTS } from './file-claim.js';
 import type { KindRules } from './rules/rule.js';
-import { sourceRows, type SourceInfo } from './source.js';
+import { sourceRowBatches, type SourceInfo } from './source.js';
 import type { Finding, RejectedReason, RuleEnv } from './types.js';
 import { RowCheck } from './validate.js';
 
+interface PreparedBatch {
+  upsert: ((db: Db) => Promise<UpsertCounts>) | null;
+  /** Accepted rows in the upsert. */
+  values: number;
+  rejects: SQL | null;
+  findings: SQL | null;
+  /** Rows read so far, for progress. */
+  rows: number;
+}
+
 /** Rows per INSERT statement and per transaction. */
-const BATCH = 5_000;
+const BATCH = 10_000;
+/**
+ * Batches written at once, each in its own transaction on its own connection, while the next
+ * is read. Batches of one file never hold the same key (a key seen twice is rejected), so they
+ * neither wait for nor undo each other. PGlite runs them one after the other.
+ */
+const WRITERS = 2;
 
 export interface LoadCounts {
   rows: number;
@@ -21,8 +38,8 @@ export interface LoadCounts {
 /**
  * Streams the rows of a file through the checks and writes them in batches: accepted rows by
  * the kind's upsert, rejected ones to the quarantine, each batch in its own short transaction.
- * One batch is written while the next is read, so reading and writing overlap; never more than
- * two batches are held.
+ * Up to WRITERS batches are written while the next is read, so reading and writing overlap;
+ * never more than WRITERS + 1 batches are held.
  */
 export async function loadRows<Ctx, Value>(
   db: Db,
@@ -46,76 +63,100 @@ export async function loadRows<Ctx, Value>(
   let accepted: Value[] = [];
   let rejected: RejectRow[] = [];
   let findings: Finding[] = [];
-  let writing: Promise<void> = Promise.resolve();
+  /** Writes still running, oldest first. */
+  const writing: Promise<void>[] = [];
+  let reported = 0;
 
-  const write = async (values: Value[], quarantined: RejectRow[], noted: Finding[], n: number) => {
+  const write = async (batch: PreparedBatch) => {
     await db.transaction(async (tx) => {
-      if (values.length > 0) {
-        const saved = await p.rules.write(tx, values, p.fileId);
+      // A batch is not waited on to reach the disk: a crash can lose only batches of a load
+      // that has not finished, which is then loaded again; the load's last transaction, which
+      // marks it finished, waits for them all.
+      await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+      if (batch.upsert) {
+        const saved = await batch.upsert(tx);
         counts.updated += saved.updated;
-        counts.unchanged += values.length - saved.inserted - saved.updated;
+        counts.unchanged += batch.values - saved.inserted - saved.updated;
       }
-      await insertRejects(tx, p.fileId, quarantined);
-      await insertFindings(tx, p.fileId, noted);
+      if (batch.rejects) await tx.execute(batch.rejects);
+      if (batch.findings) await tx.execute(batch.findings);
     });
-    p.onProgress?.(n);
+    // Batches may end out of order; progress only moves forward.
+    if (batch.rows > reported) {
+      reported = batch.rows;
+      p.onProgress?.(batch.rows);
+    }
   };
   const flush = async () => {
-    await writing;
-    writing = write(accepted, rejected, findings, counts.rows);
-    // Seen at the next flush or at the end; until then not an unhandled rejection.
-    writing.catch(() => undefined);
+    // Made before waiting for the batch before to be written, not while its own transaction
+    // waits for them.
+    const batch: PreparedBatch = {
+      upsert: accepted.length > 0 ? p.rules.write(accepted, p.fileId) : null,
+      values: accepted.length,
+      rejects: rejectsInsert(p.fileId, rejected),
+      findings: findingsInsert(p.fileId, findings),
+      rows: counts.rows,
+    };
     accepted = [];
     rejected = [];
     findings = [];
+    if (writing.length >= WRITERS) await writing.shift();
+    const started = write(batch);
+    // Seen when it is waited for; until then not an unhandled rejection.
+    started.catch(() => undefined);
+    writing.push(started);
   };
 
   const { header } = p.source;
+  // A name given twice reads its last column, as a row keyed by name would.
+  const columns = new Map<string, number>();
+  header.forEach((name, i) => columns.set(name, i));
   const maxLength = p.env.maxFieldLength;
   try {
-    for await (const { line, values } of sourceRows(p.source)) {
-      counts.rows++;
-      const row: Record<string, string> = {};
-      for (let i = 0; i < header.length; i++) row[header[i]!] = values[i] ?? '';
-      const c = new RowCheck(row, p.env);
-      if (values.length !== header.length) {
-        c.add(null, 'WRONG_COLUMN_COUNT', `${values.length} values for ${header.length} columns`);
-      }
-      const tooLong = values.findIndex((v) => v.length > maxLength);
-      let value: Value | null = null;
-      if (tooLong === -1) value = p.rules.check(c, p.ctx);
-      else {
-        // The row's other checks are skipped: their messages would echo the huge value.
-        values.forEach((v, i) => {
-          if (v.length > maxLength) {
-            c.add(
-              columnName(header, i),
-              'FIELD_TOO_LONG',
-              `${v.length} characters, at most ${maxLength}`,
-            );
-          }
-        });
-      }
-      if (c.ok) {
-        counts.accepted++;
-        accepted.push(value as Value);
-        findings.push(...c.findings);
-      } else {
-        counts.rejected++;
-        const raw = rawRow(header, values, maxLength);
-        for (const problem of c.problems) {
-          rejected.push({ line, ...problem, raw });
-          if (counts.shown.length < SHOWN_REJECTS) counts.shown.push({ line, ...problem });
+    for await (const batch of sourceRowBatches(p.source)) {
+      for (const { line, values } of batch) {
+        counts.rows++;
+        const c = new RowCheck(values, columns, p.env);
+        if (values.length !== header.length) {
+          c.add(null, 'WRONG_COLUMN_COUNT', `${values.length} values for ${header.length} columns`);
         }
+        let tooLong = false;
+        for (const v of values) if (v.length > maxLength) tooLong = true;
+        let value: Value | null = null;
+        if (!tooLong) value = p.rules.check(c, p.ctx);
+        else {
+          // The row's other checks are skipped: their messages would echo the huge value.
+          values.forEach((v, i) => {
+            if (v.length > maxLength) {
+              c.add(
+                columnName(header, i),
+                'FIELD_TOO_LONG',
+                `${v.length} characters, at most ${maxLength}`,
+              );
+            }
+          });
+        }
+        if (c.ok) {
+          counts.accepted++;
+          accepted.push(value as Value);
+          findings.push(...c.findings);
+        } else {
+          counts.rejected++;
+          const raw = rawRow(header, values, maxLength);
+          for (const problem of c.problems) {
+            rejected.push({ line, ...problem, raw });
+            if (counts.shown.length < SHOWN_REJECTS) counts.shown.push({ line, ...problem });
+          }
+        }
+        if (accepted.length >= BATCH || rejected.length >= BATCH) await flush();
       }
-      if (accepted.length >= BATCH || rejected.length >= BATCH) await flush();
     }
     await flush();
   } finally {
     // Never leave a write running behind the caller's back (PGlite has one connection).
-    await writing.catch(() => undefined);
+    await Promise.allSettled(writing);
   }
-  await writing;
+  for (const w of writing) await w;
   return counts;
 }
 

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import {
-  csvRows,
+  csvRowBatches,
   inspectCsv,
   sniffDelimiter,
   type CsvDelimiter,
@@ -79,13 +79,36 @@ export async function inspectSource(path: string): Promise<SourceInfo> {
   };
 }
 
-/** The data rows of an inspected file, streamed, each with its line (or sheet row) number. */
-export function sourceRows(info: SourceInfo): AsyncGenerator<SourceRow> {
-  if (info.format === 'xlsx') return xlsxRows(info.path, info.sha256);
-  return csvRows(info.path, {
+/** Rows an XLSX file hands on together. */
+const XLSX_BATCH = 1_000;
+
+async function* xlsxRowBatches(path: string, sha256: string): AsyncGenerator<SourceRow[]> {
+  let batch: SourceRow[] = [];
+  for await (const row of xlsxRows(path, sha256)) {
+    batch.push(row);
+    if (batch.length === XLSX_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * The data rows of an inspected file, streamed in arrays of rows that follow each other, each
+ * row with its line (or sheet row) number.
+ */
+export function sourceRowBatches(info: SourceInfo): AsyncGenerator<SourceRow[]> {
+  if (info.format === 'xlsx') return xlsxRowBatches(info.path, info.sha256);
+  return csvRowBatches(info.path, {
     sha256: info.sha256,
     encoding: info.encoding!,
     delimiter: info.delimiter!,
     regular: info.regular,
   });
+}
+
+/** The data rows of an inspected file one by one (see sourceRowBatches). */
+export async function* sourceRows(info: SourceInfo): AsyncGenerator<SourceRow> {
+  for await (const batch of sourceRowBatches(info)) yield* batch;
 }

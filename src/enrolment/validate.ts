@@ -46,8 +46,13 @@ export class RowCheck {
   /** Notes for review that do not reject the row; kept only when the row is accepted. */
   readonly findings: Finding[] = [];
 
+  /**
+   * `columns` gives each column name's position in `values`; a position past the values reads
+   * as empty.
+   */
   constructor(
-    private readonly row: Record<string, string>,
+    private readonly values: readonly string[],
+    private readonly columns: ReadonlyMap<string, number>,
     readonly env: RuleEnv,
   ) {}
 
@@ -66,7 +71,8 @@ export class RowCheck {
 
   /** The trimmed value, or null when the column is absent or the value empty. */
   optional(field: string): string | null {
-    const v = this.row[field]?.trim();
+    const at = this.columns.get(field);
+    const v = at === undefined ? undefined : this.values[at]?.trim();
     return v ? v : null;
   }
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
-import { recordset, upsertCounted } from '../batch-sql.js';
+import { countedUpsert, recordset } from '../batch-sql.js';
 import { idsByKey, workersWithSites } from '../lookups.js';
 import type { RuleEnv } from '../types.js';
 import type { KindRules } from './rule.js';
@@ -78,9 +78,8 @@ export const attendanceRules: KindRules<Ctx, AttendanceRow> = {
 
   afterLoad: recordDaysOverCap,
 
-  async write(db, values) {
-    return upsertCounted(
-      db,
+  write(values) {
+    return countedUpsert(
       sql`
       INSERT INTO lipw_attendance (worker_id, subproject_id, work_date)
       SELECT worker_id, subproject_id, work_date

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { recordset, upsertCounted } from '../batch-sql.js';
+import { countedUpsert, recordset } from '../batch-sql.js';
 import { idsByKey } from '../lookups.js';
 import { CHANNELS } from '../validate.js';
-import { checkDuplicate, type KindRules } from './rule.js';
+import { checkDuplicate, NumberSet, type KindRules } from './rule.js';
 
 interface InstrumentRow {
   household_id: number;
@@ -15,7 +15,7 @@ interface InstrumentRow {
 
 interface Ctx {
   households: Map<string, number>;
-  seen: Set<number>;
+  seen: NumberSet;
 }
 
 /** One payment instrument per household: a newer file replaces the one on record. */
@@ -32,7 +32,7 @@ export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
   },
 
   async prepare(db) {
-    return { households: await idsByKey(db, 'households', 'household_ref'), seen: new Set() };
+    return { households: await idsByKey(db, 'households', 'household_ref'), seen: new NumberSet() };
   },
 
   check(c, ctx) {
@@ -62,9 +62,8 @@ export const instrumentRules: KindRules<Ctx, InstrumentRow> = {
     };
   },
 
-  async write(db, values) {
-    return upsertCounted(
-      db,
+  write(values) {
+    return countedUpsert(
       sql`
       INSERT INTO payment_instruments
         (household_id, channel, account_number, bank_sort_code, holder_name, verified)

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
-import { recordset, upsertCounted } from '../batch-sql.js';
+import { countedUpsert, recordset } from '../batch-sql.js';
 import { caregiversByHousehold, idsByKey } from '../lookups.js';
 import { ageOn, type RowCheck } from '../validate.js';
-import { checkDuplicate, refNumber, type KindRules } from './rule.js';
+import { checkDuplicate, NumberSet, refNumber, type KindRules } from './rule.js';
 
 const MEMBER_REF = /^MB(\d{8})$/;
 export const CATEGORIES = ['ovc', 'elderly', 'disability', 'pregnant', 'none'] as const;
@@ -24,7 +24,7 @@ interface MemberRow {
 
 interface Ctx {
   households: Map<string, number>;
-  seen: Set<number>;
+  seen: NumberSet;
   /** Living caregivers on record, household id -> member number. */
   storedCaregivers: Map<number, number>;
   /** Their member numbers, for finding a row that makes one of them no longer caregiver. */
@@ -70,7 +70,7 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
     const storedCaregivers = await caregiversByHousehold(db);
     return {
       households: await idsByKey(db, 'households', 'household_ref'),
-      seen: new Set(),
+      seen: new NumberSet(),
       storedCaregivers,
       storedCaregiverRefs: new Set(storedCaregivers.values()),
       fileCaregivers: new Map(),
@@ -141,9 +141,8 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
 
   afterLoad: recordSharedCards,
 
-  async write(db, values) {
-    return upsertCounted(
-      db,
+  write(values) {
+    return countedUpsert(
       sql`
       INSERT INTO members
         (member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category, role,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordset, upsertCounted } from '../batch-sql.js';
+import { countedUpsert, recordset } from '../batch-sql.js';
 import { geography } from '../lookups.js';
 import { checkDuplicate, type KindRules } from './rule.js';
 
@@ -73,9 +73,8 @@ export const subprojectRules: KindRules<Ctx, SubprojectRow> = {
     return { code: code!, name: name!, district_code: district!, asset_type: asset! };
   },
 
-  async write(db, values) {
-    return upsertCounted(
-      db,
+  write(values) {
+    return countedUpsert(
       sql`
       INSERT INTO lipw_subprojects (code, name, district_code, asset_type)
       SELECT code, name, district_code, asset_type

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { recordset, upsertCounted } from '../batch-sql.js';
+import { countedUpsert, recordset } from '../batch-sql.js';
 import { idsByKey } from '../lookups.js';
-import { checkDuplicate, refNumber, type KindRules } from './rule.js';
+import { checkDuplicate, NumberSet, refNumber, type KindRules } from './rule.js';
 
 const WORKER_REF = /^WK(\d{7})$/;
 const HOUSEHOLD_REF = /^HH\d{7}$/;
@@ -18,7 +18,7 @@ interface WorkerRow {
 
 interface Ctx {
   subprojects: Map<string, number>;
-  seen: Set<number>;
+  seen: NumberSet;
 }
 
 /** LIPW workers, paid by e-zwich or mobile money (their records hold no bank sort code). */
@@ -44,7 +44,7 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
   },
 
   async prepare(db) {
-    return { subprojects: await idsByKey(db, 'lipw_subprojects', 'code'), seen: new Set() };
+    return { subprojects: await idsByKey(db, 'lipw_subprojects', 'code'), seen: new NumberSet() };
   },
 
   check(c, ctx) {
@@ -86,9 +86,8 @@ export const workerRules: KindRules<Ctx, WorkerRow> = {
     };
   },
 
-  async write(db, values) {
-    return upsertCounted(
-      db,
+  write(values) {
+    return countedUpsert(
       sql`
       INSERT INTO lipw_workers
         (worker_ref, subproject_id, household_ref, full_name, ghana_card_pin, channel,
