@@ -14,8 +14,9 @@ import {
   lockProgramme,
   tuneForBuild,
 } from './build-cycle.js';
-import { leapDueItems } from './leap-items.js';
-import { cycleArray, leapEvaluation, scheduleFor, tierAmount } from './leap-rules.js';
+import { dueTotals } from './leap-items.js';
+import { cycleArray, scheduleFor, tierAmount } from './leap-rules.js';
+import { evaluateLeapRun } from './leap-run.js';
 import type { BuildResult } from './types.js';
 
 const log = logger('payroll');
@@ -117,10 +118,10 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
       builtBy: p.builtBy,
     });
 
-    // Exclusions, flags, lines and items come from the same evaluation in one statement, so
-    // every household lands in exactly one of lines and exclusions, and every line's amount is
-    // the sum of its items.
-    const evaluation = leapEvaluation({
+    // Exclusions, flags, lines and items come from the same evaluation, so every household
+    // lands in exactly one of lines and exclusions, and every line's amount is the sum of its
+    // items.
+    await evaluateLeapRun(tx, {
       cycles,
       periodStart: period.start,
       periodEnd: period.end,
@@ -128,25 +129,21 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
       reassessmentYears,
     });
     await tx.execute(sql`
-      WITH ${evaluation}, ${leapDueItems({ firstCycle: first })},
-      excluded AS (
-        INSERT INTO cycle_exclusions (cycle_id, beneficiary_ref, household_id, kind,
-          reason_code, amount_held, detail, held_by_cycle)
-        SELECT ${cycleId}, e.household_ref, e.household_id, e.reason_kind, e.reason_code,
-          CASE WHEN e.reason_kind = 'withheld' THEN e.grant_amount ELSE 0 END, e.detail,
-          CASE WHEN e.reason_kind = 'withheld' THEN
-            (SELECT jsonb_object_agg(r.for_cycle::text, (${tierAmount('r', sql`e.eligible`)})::text)
-             FROM rates r) END
-        FROM evaluated e WHERE e.reason_code IS NOT NULL
-        RETURNING 1
-      ),
-      flagged AS (
-        INSERT INTO cycle_flags (cycle_id, beneficiary_ref, household_id, flag_code, detail)
-        SELECT ${cycleId}, household_ref, household_id, 'REASSESSMENT_OVERDUE',
-          'last assessed ' || assessed_on::text
-        FROM evaluated WHERE reason_code IS NULL AND reassessment_overdue
-        RETURNING 1
-      ),
+      INSERT INTO cycle_exclusions (cycle_id, beneficiary_ref, household_id, kind, reason_code,
+        amount_held, detail, held_by_cycle)
+      SELECT ${cycleId}, e.household_ref, e.household_id, e.reason_kind, e.reason_code,
+        CASE WHEN e.reason_kind = 'withheld' THEN e.grant_amount ELSE 0 END, e.detail,
+        CASE WHEN e.reason_kind = 'withheld' THEN
+          (SELECT jsonb_object_agg(r.for_cycle::text, (${tierAmount('r', sql`e.eligible`)})::text)
+           FROM leap_rates r) END
+      FROM leap_evaluated e WHERE e.reason_code IS NOT NULL`);
+    await tx.execute(sql`
+      INSERT INTO cycle_flags (cycle_id, beneficiary_ref, household_id, flag_code, detail)
+      SELECT ${cycleId}, household_ref, household_id, 'REASSESSMENT_OVERDUE',
+        'last assessed ' || assessed_on::text
+      FROM leap_evaluated WHERE reason_code IS NULL AND reassessment_overdue`);
+    await tx.execute(sql`
+      WITH ${dueTotals(sql`leap_due`)},
       lines AS (
         INSERT INTO payroll_lines
           (cycle_id, line_no, programme, period_key, beneficiary_ref, household_id,
@@ -162,14 +159,14 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
           t.base_amount + t.arrears_amount,
           'LEAP-' || ${refKey}::text || '-' || e.household_ref,
           'pending'
-        FROM evaluated e JOIN due_totals t ON t.household_id = e.household_id
+        FROM leap_evaluated e JOIN due_totals t ON t.household_id = e.household_id
         WHERE e.reason_code IS NULL
         RETURNING id, household_id
       )
       INSERT INTO payroll_line_items
         (payroll_line_id, beneficiary_ref, kind, for_cycle, amount, replaces_line_id)
       SELECT l.id, d.household_ref, d.kind, d.for_cycle, d.amount, d.replaces_line_id
-      FROM due d JOIN lines l ON l.household_id = d.household_id`);
+      FROM leap_due d JOIN lines l ON l.household_id = d.household_id`);
 
     const carried = await carryRepaidExceptions(tx, cycleId, p.builtBy, periodKey);
     const built = await finishBuild(tx, cycleId, 'LEAP', periodKey);

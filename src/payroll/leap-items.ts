@@ -4,8 +4,8 @@ import { scheduleFor, tierAmount } from './leap-rules.js';
 
 /**
  * What each paid household is owed in a LEAP run, item by item, as SQL common table expressions
- * that follow `evaluated` and end in `due` (household_id, household_ref, kind, for_cycle, amount,
- * replaces_line_id). Only households paid in this run get items; anything owed to a household
+ * that follow `evaluated` and `rates` and end in `due` (household_id, household_ref, kind,
+ * for_cycle, amount, replaces_line_id). Only households paid in this run get items; anything owed to a household
  * that is not paid now stays owed and is found again by the next run that pays it.
  *
  * Every earlier amount is read from sealed cycles only, and is left out once an item of any other
@@ -104,11 +104,15 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
     UNION ALL SELECT * FROM released
     UNION ALL SELECT * FROM repaid
     UNION ALL SELECT * FROM topped_up
-  ),
-  due_totals AS (
+  )`;
+}
+
+/** A line's base (grants) and arrears (everything else) per household, from `source`. */
+export function dueTotals(source: SQL): SQL {
+  return sql`due_totals AS (
     SELECT household_id,
       sum(amount) FILTER (WHERE kind = 'grant') AS base_amount,
       coalesce(sum(amount) FILTER (WHERE kind <> 'grant'), 0) AS arrears_amount
-    FROM due GROUP BY household_id
+    FROM ${source} GROUP BY household_id
   )`;
 }

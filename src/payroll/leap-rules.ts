@@ -65,6 +65,13 @@ export function scheduleFor(cycleExpr: SQL): SQL {
     ORDER BY g.effective_from_cycle DESC LIMIT 1)`;
 }
 
+/** The tiers per cycle of a run: for_cycle, tier1..tier4. */
+export function leapRates(cycles: number[]): SQL {
+  return sql`SELECT cv.for_cycle, s.tier1, s.tier2, s.tier3, s.tier4
+    FROM unnest(${cycleArray(cycles)}) AS cv(for_cycle)
+    CROSS JOIN LATERAL ${scheduleFor(sql`cv.for_cycle`)} s`;
+}
+
 /** The tier amount of `s` for `eligible` members (1, 2, 3, 4+); 0 for none. */
 export function tierAmount(s: string, eligible: SQL): SQL {
   const t = (n: number) => sql.raw(`${s}.tier${n}`);
@@ -87,11 +94,7 @@ export function leapEvaluation(p: LeapEvaluationParams): SQL {
   const alive = sql`(m.deceased_on IS NULL OR m.deceased_on > ${p.periodStart}::date)`;
   const first = p.cycles[0]!;
   return sql`
-  rates AS (
-    SELECT cv.for_cycle, s.tier1, s.tier2, s.tier3, s.tier4
-    FROM unnest(${cycleArray(p.cycles)}) AS cv(for_cycle)
-    CROSS JOIN LATERAL ${scheduleFor(sql`cv.for_cycle`)} s
-  ),
+  rates AS (${leapRates(p.cycles)}),
   schedule AS (
     SELECT sum(tier1) AS tier1, sum(tier2) AS tier2, sum(tier3) AS tier3, sum(tier4) AS tier4
     FROM rates
@@ -122,15 +125,27 @@ export function leapEvaluation(p: LeapEvaluationParams): SQL {
     JOIN enrolments e ON e.household_id = h.id AND e.programme = 'LEAP'
     WHERE h.enrolled_on <= ${p.periodEnd}::date
   ),
-  -- One pass over the members: eligible count, first living caregiver, first living alternate.
-  member_summary AS (
-    SELECT m.household_id,
-      (count(*) FILTER (WHERE ${alive} AND m.category IN (${categories})))::int AS eligible,
-      bool_or(m.role = 'caregiver') AS has_caregiver,
-      min(m.id) FILTER (WHERE ${alive} AND m.role = 'caregiver') AS caregiver_id,
-      min(m.id) FILTER (WHERE ${alive} AND m.role = 'alternate') AS alternate_id
+  -- Eligible members counted per household; caregivers and alternates read once, for the
+  -- recipient and for the card check, so the recipient is found among them and not by a lookup
+  -- into every member.
+  eligible_counts AS (
+    SELECT m.household_id, count(*)::int AS eligible
     FROM members m
+    WHERE ${alive} AND m.category IN (${categories})
     GROUP BY m.household_id
+  ),
+  carers AS MATERIALIZED (
+    SELECT m.household_id, m.id, m.role, m.full_name, m.ghana_card_pin, ${alive} AS alive
+    FROM members m
+    WHERE m.role IN ('caregiver', 'alternate')
+  ),
+  member_summary AS (
+    SELECT c.household_id,
+      bool_or(c.role = 'caregiver') AS has_caregiver,
+      min(c.id) FILTER (WHERE c.alive AND c.role = 'caregiver') AS caregiver_id,
+      min(c.id) FILTER (WHERE c.alive AND c.role = 'alternate') AS alternate_id
+    FROM carers c
+    GROUP BY c.household_id
   ),
   base AS (
     SELECT hh.id AS household_id, hh.household_ref, hh.region_code, hh.district_code, hh.status,
@@ -138,25 +153,25 @@ export function leapEvaluation(p: LeapEvaluationParams): SQL {
       -- Never reassessed counts from enrolment.
       hh.assessed_on < ${p.periodStart}::date - make_interval(years => ${p.reassessmentYears})
         AS reassessment_overdue,
-      coalesce(ms.eligible, 0) AS eligible,
+      coalesce(ec.eligible, 0) AS eligible,
       coalesce(ms.has_caregiver, false) AS has_caregiver,
       r.id AS recipient_id, r.full_name AS recipient_name, r.ghana_card_pin AS recipient_pin,
       pi.channel, pi.account_number, pi.bank_sort_code, coalesce(pi.verified, false) AS verified
     FROM hh
+    LEFT JOIN eligible_counts ec ON ec.household_id = hh.id
     LEFT JOIN member_summary ms ON ms.household_id = hh.id
-    LEFT JOIN members r ON r.id = coalesce(ms.caregiver_id, ms.alternate_id)
+    LEFT JOIN carers r ON r.id = coalesce(ms.caregiver_id, ms.alternate_id)
     LEFT JOIN payment_instruments pi ON pi.household_id = hh.id
   ),
   -- Caregiver and alternate cards held in households still in the programme (an exited
   -- household no longer claims its members).
   card_claims AS (
-    SELECT m.ghana_card_pin AS pin, m.household_id
-    FROM members m JOIN hh ON hh.id = m.household_id
-    WHERE hh.status <> 'exited' AND m.role IN ('caregiver', 'alternate')
-      AND m.ghana_card_pin IS NOT NULL
+    SELECT c.ghana_card_pin AS pin, c.household_id
+    FROM carers c JOIN hh ON hh.id = c.household_id
+    WHERE hh.status <> 'exited' AND c.ghana_card_pin IS NOT NULL
   ),
   cards_in_two_households AS (
-    SELECT pin FROM card_claims GROUP BY pin HAVING count(DISTINCT household_id) > 1
+    SELECT pin FROM card_claims GROUP BY pin HAVING min(household_id) <> max(household_id)
   ),
   -- A card is disputed when it is some household's recipient card and is held elsewhere too;
   -- every household holding it is then withheld.

@@ -6,8 +6,9 @@ import { logger } from '../logger.js';
 import { money, ZERO, type Money } from '../money.js';
 import { leapCyclePeriod } from '../reference/leap-cycles.js';
 import { tuneForBuild } from './build-cycle.js';
-import { leapDueItems } from './leap-items.js';
-import { leapEvaluation, tierAmount } from './leap-rules.js';
+import { dueTotals } from './leap-items.js';
+import { tierAmount } from './leap-rules.js';
+import { evaluateLeapRun } from './leap-run.js';
 import { compareWithStored, type CycleDifference } from './replay-compare.js';
 import { showDatabaseAsOf } from './replay-views.js';
 import { canonicalLine, digestLines } from './seal.js';
@@ -146,33 +147,33 @@ async function rebuildLines(tx: Db, cycle: ReplayedCycle, p: VerifyCycleParams):
   await tx.execute(sql`CREATE TEMP TABLE replay_exclusions (
     beneficiary_ref text, kind text, reason_code text, amount_held numeric(14, 2),
     held_by_cycle jsonb)`);
+  await evaluateLeapRun(tx, {
+    cycles,
+    periodStart: leapCyclePeriod(first).start,
+    periodEnd: leapCyclePeriod(cycles.at(-1)!).end,
+    nonCollectionCycles: p.nonCollectionCycles ?? 3,
+    reassessmentYears: p.reassessmentYears ?? 4,
+  });
   // The projections mirror the build's inserts (build-leap.ts); the replay tests compare a
   // replay with a real build, so the two cannot drift apart unnoticed.
   await tx.execute(sql`
-    WITH ${leapEvaluation({
-      cycles,
-      periodStart: leapCyclePeriod(first).start,
-      periodEnd: leapCyclePeriod(cycles.at(-1)!).end,
-      nonCollectionCycles: p.nonCollectionCycles ?? 3,
-      reassessmentYears: p.reassessmentYears ?? 4,
-    })}, ${leapDueItems({ firstCycle: first })},
+    INSERT INTO replay_exclusions
+    SELECT e.household_ref, e.reason_kind, e.reason_code,
+      CASE WHEN e.reason_kind = 'withheld' THEN e.grant_amount ELSE 0 END,
+      CASE WHEN e.reason_kind = 'withheld' THEN
+        (SELECT jsonb_object_agg(r.for_cycle::text, (${tierAmount('r', sql`e.eligible`)})::text)
+         FROM leap_rates r) END
+    FROM leap_evaluated e WHERE e.reason_code IS NOT NULL`);
+  await tx.execute(sql`
+    WITH ${dueTotals(sql`leap_due`)},
     item_lists AS (
       SELECT d.household_id,
         string_agg(d.kind || ':' || d.for_cycle || ':' || d.amount::numeric(14, 2)::text
                    || coalesce(':' || r.end_to_end_id, ''), '|'
                    ORDER BY d.for_cycle, d.kind COLLATE "C", r.end_to_end_id COLLATE "C",
                      d.amount) AS items
-      FROM due d LEFT JOIN public.payroll_lines r ON r.id = d.replaces_line_id
+      FROM leap_due d LEFT JOIN public.payroll_lines r ON r.id = d.replaces_line_id
       GROUP BY d.household_id
-    ),
-    excluded AS (
-      INSERT INTO replay_exclusions
-      SELECT e.household_ref, e.reason_kind, e.reason_code,
-        CASE WHEN e.reason_kind = 'withheld' THEN e.grant_amount ELSE 0 END,
-        CASE WHEN e.reason_kind = 'withheld' THEN
-          (SELECT jsonb_object_agg(r.for_cycle::text, (${tierAmount('r', sql`e.eligible`)})::text)
-           FROM rates r) END
-      FROM evaluated e WHERE e.reason_code IS NOT NULL
     )
     INSERT INTO replay_lines
     SELECT row_number() OVER (ORDER BY e.region_code COLLATE "C", e.district_code COLLATE "C",
@@ -180,7 +181,7 @@ async function rebuildLines(tx: Db, cycle: ReplayedCycle, p: VerifyCycleParams):
       e.household_ref, e.household_id,
       'LEAP-' || ${cycles.join('-')}::text || '-' || e.household_ref,
       e.recipient_name, e.channel, e.account_number, t.base_amount + t.arrears_amount, il.items
-    FROM evaluated e
+    FROM leap_evaluated e
     JOIN due_totals t ON t.household_id = e.household_id
     JOIN item_lists il ON il.household_id = e.household_id
     WHERE e.reason_code IS NULL`);
