@@ -14,7 +14,7 @@ import {
   lockProgramme,
   tuneForBuild,
 } from './build-cycle.js';
-import { dueTotals } from './leap-items.js';
+import { dueArrears } from './leap-items.js';
 import { cycleArray, scheduleFor, tierAmount } from './leap-rules.js';
 import { evaluateLeapRun } from './leap-run.js';
 import type { BuildResult } from './types.js';
@@ -120,7 +120,7 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
 
     // Exclusions, flags, lines and items come from the same evaluation, so every household
     // lands in exactly one of lines and exclusions, and every line's amount is the sum of its
-    // items.
+    // items (grant items per cycle add up to the evaluated grant).
     await evaluateLeapRun(tx, {
       cycles,
       periodStart: period.start,
@@ -142,25 +142,32 @@ export async function buildLeapCycle(db: Db, p: LeapBuildParams): Promise<BuildR
       SELECT ${cycleId}, household_ref, household_id, 'REASSESSMENT_OVERDUE',
         'last assessed ' || assessed_on::text
       FROM leap_evaluated WHERE reason_code IS NULL AND reassessment_overdue`);
+    // Lines are numbered on narrow rows, then written in that order, so ids follow line
+    // numbers (the items' checks read lines in id order) without sorting the wide rows.
     await tx.execute(sql`
-      WITH ${dueTotals(sql`leap_due`)},
+      WITH ${dueArrears(sql`leap_due`)},
+      numbered AS (
+        SELECT household_id,
+          row_number() OVER (ORDER BY region_code COLLATE "C", district_code COLLATE "C",
+                                      household_ref COLLATE "C") AS line_no
+        FROM leap_evaluated WHERE reason_code IS NULL
+      ),
       lines AS (
         INSERT INTO payroll_lines
           (cycle_id, line_no, programme, period_key, beneficiary_ref, household_id,
            recipient_name, recipient_pin, region_code, district_code, channel, account_number,
            bank_sort_code, eligible_members, base_amount, arrears_amount, amount, end_to_end_id,
            status)
-        SELECT ${cycleId},
-          row_number() OVER (ORDER BY e.region_code COLLATE "C", e.district_code COLLATE "C",
-                                      e.household_ref COLLATE "C"),
-          'LEAP', ${periodKey}, e.household_ref, e.household_id,
+        SELECT ${cycleId}, n.line_no, 'LEAP', ${periodKey}, e.household_ref, e.household_id,
           e.recipient_name, e.recipient_pin, e.region_code, e.district_code, e.channel,
-          e.account_number, e.bank_sort_code, e.eligible, t.base_amount, t.arrears_amount,
-          t.base_amount + t.arrears_amount,
+          e.account_number, e.bank_sort_code, e.eligible, e.grant_amount,
+          coalesce(a.arrears_amount, 0), e.grant_amount + coalesce(a.arrears_amount, 0),
           'LEAP-' || ${refKey}::text || '-' || e.household_ref,
           'pending'
-        FROM leap_evaluated e JOIN due_totals t ON t.household_id = e.household_id
-        WHERE e.reason_code IS NULL
+        FROM numbered n
+        JOIN leap_evaluated e ON e.household_id = n.household_id
+        LEFT JOIN due_arrears a ON a.household_id = n.household_id
+        ORDER BY n.line_no
         RETURNING id, household_id
       )
       INSERT INTO payroll_line_items

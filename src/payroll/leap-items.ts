@@ -107,12 +107,15 @@ export function leapDueItems(p: { firstCycle: number }): SQL {
   )`;
 }
 
-/** A line's base (grants) and arrears (everything else) per household, from `source`. */
-export function dueTotals(source: SQL): SQL {
-  return sql`due_totals AS (
-    SELECT household_id,
-      sum(amount) FILTER (WHERE kind = 'grant') AS base_amount,
-      coalesce(sum(amount) FILTER (WHERE kind <> 'grant'), 0) AS arrears_amount
-    FROM ${source} GROUP BY household_id
+/**
+ * What each paid household is owed in `source` besides this run's grants: its line's arrears
+ * (households owed none have no row). A line's base is the evaluation's grant_amount, the
+ * tiers of the run's cycles summed, which equals the sum of its grant items; aggregating every
+ * grant item again cost a hash of all paid households.
+ */
+export function dueArrears(source: SQL): SQL {
+  return sql`due_arrears AS (
+    SELECT household_id, sum(amount) AS arrears_amount
+    FROM ${source} WHERE kind <> 'grant' GROUP BY household_id
   )`;
 }

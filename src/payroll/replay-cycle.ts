@@ -6,7 +6,7 @@ import { logger } from '../logger.js';
 import { money, ZERO, type Money } from '../money.js';
 import { leapCyclePeriod } from '../reference/leap-cycles.js';
 import { tuneForBuild } from './build-cycle.js';
-import { dueTotals } from './leap-items.js';
+import { dueArrears } from './leap-items.js';
 import { tierAmount } from './leap-rules.js';
 import { evaluateLeapRun } from './leap-run.js';
 import { compareWithStored, type CycleDifference } from './replay-compare.js';
@@ -165,7 +165,7 @@ async function rebuildLines(tx: Db, cycle: ReplayedCycle, p: VerifyCycleParams):
          FROM leap_rates r) END
     FROM leap_evaluated e WHERE e.reason_code IS NOT NULL`);
   await tx.execute(sql`
-    WITH ${dueTotals(sql`leap_due`)},
+    WITH ${dueArrears(sql`leap_due`)},
     item_lists AS (
       SELECT d.household_id,
         string_agg(d.kind || ':' || d.for_cycle || ':' || d.amount::numeric(14, 2)::text
@@ -180,10 +180,11 @@ async function rebuildLines(tx: Db, cycle: ReplayedCycle, p: VerifyCycleParams):
                                        e.household_ref COLLATE "C"),
       e.household_ref, e.household_id,
       'LEAP-' || ${cycles.join('-')}::text || '-' || e.household_ref,
-      e.recipient_name, e.channel, e.account_number, t.base_amount + t.arrears_amount, il.items
+      e.recipient_name, e.channel, e.account_number, e.grant_amount + coalesce(a.arrears_amount, 0),
+      il.items
     FROM leap_evaluated e
-    JOIN due_totals t ON t.household_id = e.household_id
     JOIN item_lists il ON il.household_id = e.household_id
+    LEFT JOIN due_arrears a ON a.household_id = e.household_id
     WHERE e.reason_code IS NULL`);
   await tx.execute(sql`CREATE UNIQUE INDEX ON replay_lines (beneficiary_ref)`);
   await tx.execute(sql`ANALYZE replay_lines`);
