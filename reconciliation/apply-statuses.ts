@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { KIND_ACTIONS, openStatusException, reasonAction, reasonMeaning } from './exceptions.js';
 import { inFile, OUTCOME, type FileScope } from './load-file.js';
-import { submissionRange, type SubmissionRange } from './submission-lines.js';
+import { submissionRange, type SubmissionRanges } from './submission-lines.js';
 
 /** The line status an ISO 20022 status leads to (the same rule as TARGET_STATUS in SQL). */
 export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
@@ -23,7 +23,7 @@ export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
  */
 export async function assignStatusBlocks(
   tx: Db,
-  p: { file: FileScope; originalMessageId: string },
+  p: { file: FileScope; originalMessageId: string; ranges?: SubmissionRanges },
 ): Promise<void> {
   const blocks = await rows<{
     id: number;
@@ -39,7 +39,7 @@ export async function assignStatusBlocks(
   );
 
   const blockIds = blocks.map((b) => b.id);
-  const ranges = new Map<number, SubmissionRange | undefined>();
+  const ranges: SubmissionRanges = p.ranges ?? new Map();
   /** Submissions a block already reached: every line of theirs has a record to follow. */
   const reached = new Set<number>();
   for (const b of blocks) {

@@ -29,8 +29,12 @@ export const OUTCOME = {
 const MAX_AMOUNT = new Cedi('1e12');
 /** Below MAX_AMOUNT, exactly two decimals. */
 const PESEWAS = /^-?\d{1,12}\.\d\d$/;
-/** Records per JSON insert: fewer round trips than the parser's default, about 1 MB of JSON. */
-export const INSERT_BATCH = 5000;
+/**
+ * Records per JSON insert, about 100 KB of JSON. A larger batch saves no database time, and its
+ * JSON text is big enough for V8 to keep it apart until a full collection: a national response
+ * then left some 100 MB of such garbage standing at once.
+ */
+export const INSERT_BATCH = 800;
 
 /** Throws FILE_NOT_FOUND unless the path is a readable file; a folder is named as one. */
 export async function assertFile(path: string): Promise<void> {

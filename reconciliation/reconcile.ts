@@ -23,6 +23,7 @@ import {
 } from './load-file.js';
 import { assignRecords, createAssignments, markRepeats } from './match.js';
 import { sniffFormat } from './sniff-format.js';
+import type { SubmissionRanges } from './submission-lines.js';
 
 const log = logger('reconciliation');
 /** Files are reconciled one at a time: two at once could both move the same line. */
@@ -85,6 +86,23 @@ export interface ReconcileParams {
  * changes nothing and comes back with duplicate: true.
  */
 export async function reconcileFile(db: Db, p: ReconcileParams): Promise<ReconcileResult> {
+  const { result } = await reconcileOne(db, p, { ranges: new Map(), deferClose: false });
+  return result;
+}
+
+/** What the files of one run share. */
+interface Run {
+  /** Submission line ranges, worked out once per cycle for the whole run. */
+  ranges: SubmissionRanges;
+  /** The touched cycles' control equation and status are brought up to date after the last file. */
+  deferClose: boolean;
+}
+
+async function reconcileOne(
+  db: Db,
+  p: ReconcileParams,
+  run: Run,
+): Promise<{ result: ReconcileResult; touched: number[] }> {
   await assertFile(p.path);
   await checkFinanceUser(db, p.loadedBy, 'load settlement files');
   const fileName = basename(p.path);
@@ -92,13 +110,14 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
   const seen = await findSettlementFile(db, sha256);
   if (seen) {
     log.info({ settlementFileId: seen.id }, 'settlement file loaded before; skipped');
-    return duplicateResult(seen);
+    return { result: duplicateResult(seen), touched: [] };
   }
   const sniffed = await sniffFormat(p.path);
   const format: SettlementFormat = isCamt(sniffed) ? sniffed : 'pain.002';
   const started = Date.now();
   const timings: Record<string, number> = {};
 
+  let touchedIds: number[] = [];
   const result = await db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
@@ -140,6 +159,7 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
         await assignStatusBlocks(tx, {
           file,
           originalMessageId: loaded.header.originalMessageId,
+          ranges: run.ranges,
         });
       }
       lap('match');
@@ -154,7 +174,8 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
       lap('apply');
     }
     const counts = await fileCounts(tx, file);
-    const cycles = await refreshCycles(tx, touched);
+    touchedIds = [...new Set(touched)].sort((a, b) => a - b);
+    const cycles = run.deferClose ? [] : await refreshCycles(tx, touchedIds);
     lap('close');
 
     const out: ReconcileResult = {
@@ -177,7 +198,7 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
       action: 'settlement.load',
       entity: 'settlement_file',
       entityId: file.fileId,
-      detail: { ...summary, cycleIds: cycles.map((c) => c.cycleId) },
+      detail: { ...summary, cycleIds: touchedIds },
     });
     return out;
   });
@@ -202,7 +223,7 @@ export async function reconcileFile(db: Db, p: ReconcileParams): Promise<Reconci
       'settlement file reconciled',
     );
   }
-  return result;
+  return { result, touched: result.duplicate ? [] : touchedIds };
 }
 
 async function fileCounts(tx: Db, file: FileScope) {
@@ -239,9 +260,38 @@ export async function reconcileDirectory(
     .filter((e) => e.isFile() && /\.xml$/i.test(e.name))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const results: ReconcileResult[] = [];
-  for (const name of names) {
-    results.push(await reconcileFile(db, { ...p, path: join(p.dir, name) }));
+  // The control equation and status of a cycle are read from all its lines: once per run, not
+  // once per file. Each file's transaction only moves statuses, which the sealed amounts of a
+  // cycle's lines cannot leave unbalanced, so the check at the end covers every file before it.
+  const run: Run = { ranges: new Map(), deferClose: true };
+  const done: { result: ReconcileResult; touched: number[] }[] = [];
+  try {
+    for (const name of names) {
+      done.push(await reconcileOne(db, { ...p, path: join(p.dir, name) }, run));
+    }
+  } catch (err) {
+    // The files reconciled before the one that failed are committed: their cycles still close.
+    await closeRun(db, done).catch((closeErr: unknown) =>
+      log.error({ err: closeErr }, 'cycles not brought up to date after a failed file'),
+    );
+    throw err;
   }
-  return results;
+  await closeRun(db, done);
+  return done.map((d) => d.result);
+}
+
+/** Checks and updates, in one transaction, the cycles a run's files touched. */
+async function closeRun(
+  db: Db,
+  done: { result: ReconcileResult; touched: number[] }[],
+): Promise<void> {
+  const touched = done.flatMap((d) => d.touched);
+  if (touched.length === 0) return;
+  const cycles = await db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
+    await tx.execute(sql`SET LOCAL jit = off`);
+    return refreshCycles(tx, touched);
+  });
+  for (const d of done) d.result.cycles = cycles.filter((c) => d.touched.includes(c.cycleId));
 }

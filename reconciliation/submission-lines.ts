@@ -15,11 +15,7 @@ export interface SubmissionRange {
 interface SubmissionRow {
   id: number;
   cycle_id: number;
-  channel: string;
-  sequence: number;
   tx_count: number;
-  control_sum: string;
-  lines_before: number;
 }
 
 /**
@@ -37,14 +33,13 @@ async function findSubmission(
     : sql`s.message_id = ${p.messageId}`;
   const found = await rows<SubmissionRow>(
     db,
-    sql`SELECT s.id, s.cycle_id, s.channel, s.sequence, s.tx_count, s.control_sum::text,
-               (SELECT coalesce(sum(o.tx_count), 0)::int FROM submissions o
-                 WHERE o.cycle_id = s.cycle_id AND o.channel = s.channel
-                   AND o.sequence < s.sequence) AS lines_before
-        FROM submissions s WHERE ${where} LIMIT 2`,
+    sql`SELECT s.id, s.cycle_id, s.tx_count FROM submissions s WHERE ${where} LIMIT 2`,
   );
   return found.length === 1 ? found[0] : undefined;
 }
+
+/** Ranges worked out so far, by cycle and then submission id: a cycle's are found all at once. */
+export type SubmissionRanges = Map<number, Map<number, SubmissionRange | undefined>>;
 
 /**
  * The payroll lines one submission carried, as a line-number range of its cycle and channel.
@@ -55,47 +50,87 @@ async function findSubmission(
 export async function submissionRange(
   db: Db,
   p: { messageId: string; paymentInfoId: string | null },
-  /** Ranges already worked out in this transaction, by submission id. */
-  cache?: Map<number, SubmissionRange | undefined>,
+  /**
+   * Ranges already worked out, kept across the files of one run: a sealed cycle's lines and a
+   * sent submission's split do not change, and a submission sent later is not in it yet.
+   */
+  cache: SubmissionRanges = new Map(),
 ): Promise<SubmissionRange | undefined> {
   const s = await findSubmission(db, p);
   if (!s || s.tx_count < 1) return undefined;
-  if (cache?.has(s.id)) return cache.get(s.id);
-  const range = await rangeOf(db, s);
-  cache?.set(s.id, range);
-  return range;
+  let ranges = cache.get(s.cycle_id);
+  if (!ranges?.has(s.id)) {
+    ranges = await cycleRanges(db, s.cycle_id);
+    // A submission whose lines do not fit is refused once, not read again per status block.
+    if (!ranges.has(s.id)) ranges.set(s.id, undefined);
+    cache.set(s.cycle_id, ranges);
+  }
+  return ranges.get(s.id);
 }
 
-async function rangeOf(db: Db, s: SubmissionRow): Promise<SubmissionRange | undefined> {
+/**
+ * The ranges of every submission of a cycle, from one read of its lines: each channel's lines are
+ * numbered in line order and each submission takes the tx_count after those of the sequences
+ * before it. Reading a range per submission instead walked the channel's lines up to it, once
+ * per submission and file.
+ */
+async function cycleRanges(
+  db: Db,
+  cycleId: number,
+): Promise<Map<number, SubmissionRange | undefined>> {
   // Limitation: membership is derived from the split rule, not stored; a pair of submissions
   // columns (first_line_no, last_line_no) written by the submitter would make it explicit.
-
-  // The lines taken are consecutive lines of the channel, so they are exactly its lines between
-  // the first and the last: their count and sum are the range's, from the same read.
-  const [range] = await rows<{
-    first: number | null;
-    last: number | null;
+  const found = await rows<{
+    id: number;
+    channel: string;
+    tx_count: number;
+    control_sum: string;
+    first: number;
+    last: number;
     lines: number;
     total: string;
   }>(
     db,
-    sql`SELECT min(line_no)::int AS first, max(line_no)::int AS last, count(*)::int AS lines,
-               coalesce(sum(amount), 0)::text AS total
-        FROM (
-          SELECT line_no, amount FROM payroll_lines
-          WHERE cycle_id = ${s.cycle_id} AND channel = ${s.channel}
-          ORDER BY line_no OFFSET ${s.lines_before} LIMIT ${s.tx_count}) x`,
+    // Each line falls in the submission whose first position is the last one not after its own
+    // (width_bucket over the channel's first positions, in sequence order). Channels are compared
+    // bytewise: their order only groups them, and a collation would make the sort several times
+    // dearer.
+    sql`WITH s AS MATERIALIZED (
+          SELECT id, channel, tx_count, control_sum, row_number() OVER w AS k,
+                 sum(tx_count) OVER w - tx_count AS before
+          FROM submissions WHERE cycle_id = ${cycleId}
+          WINDOW w AS (PARTITION BY channel ORDER BY sequence)
+        ), t AS MATERIALIZED (
+          SELECT channel, array_agg(before + 1 ORDER BY k) AS starts,
+                 max(before + tx_count) AS taken
+          FROM s GROUP BY channel
+        ), b AS (
+          SELECT l.channel, width_bucket(l.n, t.starts) AS k, min(l.line_no) AS first,
+                 max(l.line_no) AS last, count(*) AS lines, sum(l.amount) AS total
+          FROM (SELECT channel, line_no, amount,
+                       row_number() OVER (PARTITION BY channel COLLATE "C" ORDER BY line_no) AS n
+                FROM payroll_lines WHERE cycle_id = ${cycleId}) l
+          JOIN t ON t.channel = l.channel AND l.n <= t.taken
+          GROUP BY 1, 2
+        )
+        SELECT s.id, s.channel, s.tx_count, s.control_sum::text, b.first::int, b.last::int,
+               b.lines::int, b.total::text
+        FROM s JOIN b ON b.channel = s.channel AND b.k = s.k
+        WHERE s.tx_count > 0`,
   );
-  if (range?.first == null || range.last == null) return undefined;
-  if (range.lines !== s.tx_count || !money(range.total).equals(money(s.control_sum))) {
-    return undefined;
+  const out = new Map<number, SubmissionRange | undefined>();
+  for (const r of found) {
+    // The lines taken are consecutive lines of the channel, so they are exactly its lines
+    // between the first and the last; a short or different split is refused.
+    if (r.lines !== r.tx_count || !money(r.total).equals(money(r.control_sum))) continue;
+    out.set(r.id, {
+      submissionId: r.id,
+      cycleId,
+      channel: r.channel,
+      firstLineNo: r.first,
+      lastLineNo: r.last,
+      lines: r.lines,
+    });
   }
-  return {
-    submissionId: s.id,
-    cycleId: s.cycle_id,
-    channel: s.channel,
-    firstLineNo: range.first,
-    lastLineNo: range.last,
-    lines: range.lines,
-  };
+  return out;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -505,6 +505,32 @@ describe('volume and folders', () => {
     expect(control.holds).toBe(true);
     expect(await cycleStatus(cycleId)).toBe('reconciled');
   }, 60_000);
+
+  it('brings the cycles of the files before an unreadable one up to date, then stops', async () => {
+    const { cycleId, submissions } = await createSubmittedCycle(t.db, {
+      cycleNumber: 302,
+      lines: ['120.00', '80.50'],
+    });
+    const dir = await mkdtemp(join(tmp, 'inbox-'));
+    await writePain002(dir, '01-settled.xml', {
+      messageId: 'RSP-302',
+      originalMessageId: submissions[0]!.messageId,
+      txs: [
+        { endToEndId: endToEndId(302, 1), status: 'ACSC' },
+        { endToEndId: endToEndId(302, 2), status: 'RJCT', reason: 'AC04' },
+      ],
+    });
+    await writeFile(join(dir, '02-broken.xml'), 'not xml at all');
+
+    const err = await reconcileDirectory(t.db, { dir, loadedBy }).catch((e: unknown) => e);
+    expect((err as SikaError).code).toBe('UNREADABLE_RESPONSE');
+    expect((err as SikaError).message).toMatch(/^02-broken.xml: /);
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'failed', 'AC04'],
+    ]);
+    expect(await cycleStatus(cycleId)).toBe('reconciled');
+  });
 
   it('refuses a file that is not XML with UNREADABLE_RESPONSE and writes nothing', async () => {
     const before = await snapshot();
