@@ -7,10 +7,15 @@ import { sourceRowBatches, type SourceInfo } from './source.js';
 import type { Finding, RejectedReason, RuleEnv } from './types.js';
 import { RowCheck } from './validate.js';
 
-interface PreparedBatch {
+interface PreparedBatch<Value> {
   upsert: ((db: Db) => Promise<UpsertCounts>) | null;
   /** Accepted rows in the upsert. */
   values: number;
+  /** The plain insert of accepted rows whose key had no record, and those rows. */
+  insert: SQL | null;
+  fresh: Value[];
+  /** The rows of the upsert, for writing the batch again. */
+  upserted: Value[];
   rejects: SQL | null;
   findings: SQL | null;
   /** Rows read so far, for progress. */
@@ -61,26 +66,52 @@ export async function loadRows<Ctx, Value>(
     shown: [],
   };
   let accepted: Value[] = [];
+  let fresh: Value[] = [];
   let rejected: RejectRow[] = [];
   let findings: Finding[] = [];
   /** Writes still running, oldest first. */
   const writing: Promise<void>[] = [];
   let reported = 0;
 
-  const write = async (batch: PreparedBatch) => {
-    await db.transaction(async (tx) => {
+  const transaction = (batch: PreparedBatch<Value>) =>
+    db.transaction(async (tx) => {
       // A batch is not waited on to reach the disk: a crash can lose only batches of a load
       // that has not finished, which is then loaded again; the load's last transaction, which
       // marks it finished, waits for them all.
       await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+      let inserted = 0;
+      let updated = 0;
+      if (batch.insert) {
+        await tx.execute(batch.insert);
+        inserted += batch.fresh.length;
+      }
       if (batch.upsert) {
         const saved = await batch.upsert(tx);
-        counts.updated += saved.updated;
-        counts.unchanged += batch.values - saved.inserted - saved.updated;
+        inserted += saved.inserted;
+        updated += saved.updated;
       }
       if (batch.rejects) await tx.execute(batch.rejects);
       if (batch.findings) await tx.execute(batch.findings);
+      return { updated, unchanged: batch.values + batch.fresh.length - inserted - updated };
     });
+  const write = async (batch: PreparedBatch<Value>) => {
+    let saved: { updated: number; unchanged: number };
+    try {
+      saved = await transaction(batch);
+    } catch (err) {
+      if (!batch.insert || !isUniqueViolation(err)) throw err;
+      // A key new when the file began was stored since by another load: all by the upsert.
+      const values = [...batch.fresh, ...batch.upserted];
+      saved = await transaction({
+        ...batch,
+        insert: null,
+        fresh: [],
+        upsert: p.rules.write(values, p.fileId),
+        values: values.length,
+      });
+    }
+    counts.updated += saved.updated;
+    counts.unchanged += saved.unchanged;
     // Batches may end out of order; progress only moves forward.
     if (batch.rows > reported) {
       reported = batch.rows;
@@ -90,14 +121,18 @@ export async function loadRows<Ctx, Value>(
   const flush = async () => {
     // Made before waiting for the batch before to be written, not while its own transaction
     // waits for them.
-    const batch: PreparedBatch = {
+    const batch: PreparedBatch<Value> = {
       upsert: accepted.length > 0 ? p.rules.write(accepted, p.fileId) : null,
       values: accepted.length,
+      upserted: accepted,
+      insert: fresh.length > 0 && p.rules.insert ? p.rules.insert(fresh, p.fileId) : null,
+      fresh,
       rejects: rejectsInsert(p.fileId, rejected),
       findings: findingsInsert(p.fileId, findings),
       rows: counts.rows,
     };
     accepted = [];
+    fresh = [];
     rejected = [];
     findings = [];
     if (writing.length >= WRITERS) await writing.shift();
@@ -138,7 +173,8 @@ export async function loadRows<Ctx, Value>(
         }
         if (c.ok) {
           counts.accepted++;
-          accepted.push(value as Value);
+          if (p.rules.isNew?.(value as Value, p.ctx)) fresh.push(value as Value);
+          else accepted.push(value as Value);
           findings.push(...c.findings);
         } else {
           counts.rejected++;
@@ -148,7 +184,7 @@ export async function loadRows<Ctx, Value>(
             if (counts.shown.length < SHOWN_REJECTS) counts.shown.push({ line, ...problem });
           }
         }
-        if (accepted.length >= BATCH || rejected.length >= BATCH) await flush();
+        if (accepted.length + fresh.length >= BATCH || rejected.length >= BATCH) await flush();
       }
     }
     await flush();
@@ -174,4 +210,12 @@ function rawRow(header: string[], values: string[], maxLength: number): Record<s
     (v, i) => (raw[columnName(header, i)] = v.length > maxLength ? `${v.slice(0, maxLength)}…` : v),
   );
   return raw;
+}
+
+/** PostgreSQL's unique_violation, from node-postgres or PGlite (drizzle keeps it as the cause). */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
 }

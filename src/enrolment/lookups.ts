@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/open.js';
+import { NumberSet, refNumber } from './rules/rule.js';
 
 const PAGE = 50_000;
 
@@ -81,4 +82,28 @@ export async function workersWithSites(
     (r) => workers.set(r.ref, { id: r.id, subprojectId: r.subproject_id }),
   );
   return workers;
+}
+
+/**
+ * The digits of every reference of a table on record (see refNumber), for telling a file's new
+ * records from the ones it changes. A stored reference of another shape is left out: no valid
+ * one in a file can equal it.
+ */
+export async function storedRefNumbers(
+  db: Db,
+  table: 'households' | 'members',
+  keyColumn: 'household_ref' | 'member_ref',
+  re: RegExp,
+): Promise<NumberSet> {
+  const numbers = new NumberSet();
+  await paged<{ id: number; ref: string }>(
+    db,
+    (after) => sql`SELECT id, ${sql.identifier(keyColumn)} AS ref FROM ${sql.identifier(table)}
+      WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`,
+    (r) => {
+      const n = refNumber(r.ref, re);
+      if (n !== null) numbers.add(n);
+    },
+  );
+  return numbers;
 }

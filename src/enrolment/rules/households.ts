@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { rows } from '../../db/open.js';
-import { geography } from '../lookups.js';
+import { geography, storedRefNumbers } from '../lookups.js';
 import { recordset } from '../batch-sql.js';
 import { checkDuplicate, NumberSet, refNumber, type KindRules } from './rule.js';
 
@@ -22,6 +22,8 @@ interface Ctx {
   regions: Set<string>;
   districts: Map<string, string>;
   seen: NumberSet;
+  /** Household numbers on record when the file began. */
+  stored: NumberSet;
 }
 
 /** LEAP households; each also gets its LEAP enrolment with the status of the file. */
@@ -40,7 +42,11 @@ export const householdRules: KindRules<Ctx, HouseholdRow> = {
   },
 
   async prepare(db) {
-    return { ...(await geography(db)), seen: new NumberSet() };
+    return {
+      ...(await geography(db)),
+      seen: new NumberSet(),
+      stored: await storedRefNumbers(db, 'households', 'household_ref', HOUSEHOLD_REF),
+    };
   },
 
   check(c, ctx) {
@@ -92,12 +98,29 @@ export const householdRules: KindRules<Ctx, HouseholdRow> = {
     };
   },
 
+  isNew(value, ctx) {
+    return !ctx.stored.has(refNumber(value.household_ref, HOUSEHOLD_REF)!);
+  },
+
+  insert(values, fileId) {
+    // A new household has no enrolment yet: both are plain inserts, in one statement, the
+    // enrolments finding their household's id in the insert's RETURNING.
+    return sql`WITH r AS (SELECT * FROM ${householdInput(values)}),
+        saved AS (
+          INSERT INTO households
+            (household_ref, region_code, district_code, community, enrolled_on, last_assessed_on,
+             import_file_id)
+          SELECT household_ref, region_code, district_code, community, enrolled_on,
+            last_assessed_on, ${fileId}
+          FROM r
+          RETURNING id, household_ref)
+      INSERT INTO enrolments (household_id, programme, status, since)
+      SELECT saved.id, 'LEAP', r.status, r.status_since
+      FROM saved JOIN r ON r.household_ref = saved.household_ref`;
+  },
+
   write(values, fileId) {
-    const input = recordset(
-      values,
-      `household_ref text, region_code text, district_code text, community text,
-       enrolled_on date, last_assessed_on date, status text, status_since date`,
-    );
+    const input = householdInput(values);
     // import_file_id names the file that last changed the household, so it is not compared.
     const upsertHouseholds = sql`INSERT INTO households
             (household_ref, region_code, district_code, community, enrolled_on, last_assessed_on,
@@ -148,3 +171,11 @@ export const householdRules: KindRules<Ctx, HouseholdRow> = {
     };
   },
 };
+
+function householdInput(values: HouseholdRow[]): SQL {
+  return recordset(
+    values,
+    `household_ref text, region_code text, district_code text, community text,
+       enrolled_on date, last_assessed_on date, status text, status_since date`,
+  );
+}

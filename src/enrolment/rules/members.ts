@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
 import { countedUpsert, recordset } from '../batch-sql.js';
-import { caregiversByHousehold, idsByKey } from '../lookups.js';
+import { caregiversByHousehold, idsByKey, storedRefNumbers } from '../lookups.js';
 import { ageOn, type RowCheck } from '../validate.js';
 import { checkDuplicate, NumberSet, refNumber, type KindRules } from './rule.js';
 
@@ -25,6 +25,8 @@ interface MemberRow {
 interface Ctx {
   households: Map<string, number>;
   seen: NumberSet;
+  /** Member numbers on record when the file began. */
+  stored: NumberSet;
   /** Living caregivers on record, household id -> member number. */
   storedCaregivers: Map<number, number>;
   /** Their member numbers, for finding a row that makes one of them no longer caregiver. */
@@ -71,6 +73,7 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
     return {
       households: await idsByKey(db, 'households', 'household_ref'),
       seen: new NumberSet(),
+      stored: await storedRefNumbers(db, 'members', 'member_ref', MEMBER_REF),
       storedCaregivers,
       storedCaregiverRefs: new Set(storedCaregivers.values()),
       fileCaregivers: new Map(),
@@ -141,19 +144,15 @@ export const memberRules: KindRules<Ctx, MemberRow> = {
 
   afterLoad: recordSharedCards,
 
+  isNew(value, ctx) {
+    return !ctx.stored.has(refNumber(value.member_ref, MEMBER_REF)!);
+  },
+
+  insert: insertMembers,
+
   write(values) {
     return countedUpsert(
-      sql`
-      INSERT INTO members
-        (member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category, role,
-         deceased_on)
-      SELECT member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category,
-        role, deceased_on
-      FROM ${recordset(
-        values,
-        `member_ref text, household_id int, full_name text, sex text, date_of_birth date,
-         ghana_card_pin text, category text, role text, deceased_on date`,
-      )}
+      sql`${insertMembers(values)}
       ON CONFLICT (member_ref) DO UPDATE SET
         household_id = EXCLUDED.household_id,
         full_name = EXCLUDED.full_name,
@@ -212,10 +211,15 @@ function checkCaregiver(
  * A Ghana Card PIN held by members of two or more households: one person cannot be in two
  * households. Payroll withholds such households; import records them for review. The PINs are
  * found first by a hash aggregate of two narrow columns (two households differ when their
- * smallest and largest id do), so only the few shared PINs are joined and sorted.
+ * smallest and largest id do), so only the few shared PINs are joined and sorted. That
+ * aggregate holds every PIN on record (about 190 bytes each): with the default 4 MB of work_mem
+ * it spilled to disk from about 50,000 members on; 128 MB (twice that for a hash) holds the
+ * PINs of a national register.
  */
 async function recordSharedCards(db: Db, fileId: number): Promise<void> {
-  await db.execute(sql`
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL work_mem = '128MB'`);
+    await tx.execute(sql`
     WITH shared AS (
       SELECT ghana_card_pin AS pin FROM members WHERE ghana_card_pin IS NOT NULL
       GROUP BY ghana_card_pin
@@ -231,4 +235,19 @@ async function recordSharedCards(db: Db, fileId: number): Promise<void> {
     JOIN households h ON h.id = m.household_id
     GROUP BY m.ghana_card_pin
     ORDER BY m.ghana_card_pin`);
+  });
+}
+
+function insertMembers(values: MemberRow[]): SQL {
+  return sql`
+      INSERT INTO members
+        (member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category, role,
+         deceased_on)
+      SELECT member_ref, household_id, full_name, sex, date_of_birth, ghana_card_pin, category,
+        role, deceased_on
+      FROM ${recordset(
+        values,
+        `member_ref text, household_id int, full_name text, sex text, date_of_birth date,
+         ghana_card_pin text, category text, role text, deceased_on date`,
+      )}`;
 }

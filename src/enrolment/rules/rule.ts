@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/open.js';
 import type { UpsertCounts } from '../batch-sql.js';
 import type { RuleEnv } from '../types.js';
@@ -25,6 +26,14 @@ export interface KindRules<Ctx, Value> {
    * transaction. Rows equal to the stored record are left alone and not counted.
    */
   write(values: Value[], fileId: number): (db: Db) => Promise<UpsertCounts>;
+  /**
+   * Optional, for large tables: whether a value's key had no record when the file began (read
+   * by prepare), and the plain insert of such values. It skips the upsert's conflict check and
+   * its UPDATE triggers; should another load store one of the keys meanwhile, the insert fails
+   * on the unique key and the batch is written again by the upsert.
+   */
+  isNew?(value: Value, ctx: Ctx): boolean;
+  insert?(values: Value[], fileId: number): SQL;
   /** Records findings across all stored records in import_findings, in set-based SQL. */
   afterLoad?(db: Db, fileId: number, env: RuleEnv): Promise<void>;
 }
