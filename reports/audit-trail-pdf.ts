@@ -1,5 +1,4 @@
 import type { Db } from '../src/db/open.js';
-import { ZERO } from '../src/money.js';
 import { formatTimestamp, type ReportHeader } from './header.js';
 import type { ReportOutcome } from './outcome.js';
 import {
@@ -74,5 +73,5 @@ export async function writeAuditTrailPdf(
 
   signatureBlock(doc, p.header);
   await finishReportPdf(pdf);
-  return { rows: trail.events.length, total: ZERO };
+  return { rows: trail.events.length, total: null };
 }

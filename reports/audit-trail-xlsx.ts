@@ -1,5 +1,4 @@
 import type { Db } from '../src/db/open.js';
-import { ZERO } from '../src/money.js';
 import type { ReportHeader } from './header.js';
 import type { ReportOutcome } from './outcome.js';
 import { chainVerdict, loadAuditTrail } from './report-data/audit-trail.js';
@@ -43,5 +42,5 @@ export async function writeAuditTrailXlsx(
   events.finish();
 
   await wb.commit();
-  return { rows: trail.events.length, total: ZERO };
+  return { rows: trail.events.length, total: null };
 }

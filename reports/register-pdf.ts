@@ -21,19 +21,21 @@ const LEAP_COLUMNS: PdfColumn[] = [
   { header: 'Total', weight: 6.5, align: 'right' },
 ];
 
+// Weights are shares of the page width in percent. The amount columns are wide enough for
+// GH¢ 99,999,999.99 in the bold total rows; the other columns give up what they can spare.
 const LIPW_COLUMNS: PdfColumn[] = [
-  { header: 'Line', weight: 3, align: 'right' },
-  { header: 'Worker', weight: 5 },
-  { header: 'Household', weight: 5 },
-  { header: 'Recipient', weight: 10 },
-  { header: 'Ghana Card PIN', weight: 7 },
-  { header: 'Channel', weight: 3.5 },
-  { header: 'Instrument', weight: 6 },
-  { header: 'Days', weight: 2.5, align: 'right' },
-  { header: 'Daily rate', weight: 4, align: 'right' },
-  { header: 'Base', weight: 5, align: 'right' },
-  { header: 'Arrears', weight: 4.5, align: 'right' },
-  { header: 'Total', weight: 5.5, align: 'right' },
+  { header: 'Line', weight: 4.5, align: 'right' },
+  { header: 'Worker', weight: 6.6 },
+  { header: 'Household', weight: 6.6 },
+  { header: 'Recipient', weight: 15.5 },
+  { header: 'Ghana Card PIN', weight: 10 },
+  { header: 'Channel', weight: 5 },
+  { header: 'Instrument', weight: 8.8 },
+  { header: 'Days', weight: 3.4, align: 'right' },
+  { header: 'Daily rate', weight: 6.6, align: 'right' },
+  { header: 'Base', weight: 11, align: 'right' },
+  { header: 'Arrears', weight: 11, align: 'right' },
+  { header: 'Total', weight: 11, align: 'right' },
 ];
 
 /**

@@ -47,9 +47,9 @@ export interface WrittenReport {
   /**
    * Exception report: the amount at stake, each line once. Reconciliation summary, register,
    * payment summary: the cycle's total. Variance: the net change against the previous cycle.
-   * Audit trail: 0.
+   * Audit trail: null, it has no money total.
    */
-  total: string;
+  total: string | null;
 }
 
 type Writer = (db: Db, p: { header: ReportHeader; path: string }) => Promise<ReportOutcome>;
@@ -111,7 +111,7 @@ export async function writeReport(db: Db, p: WriteReportParams): Promise<Written
       },
       'report written',
     );
-    return { path, rows: outcome.rows, total: outcome.total.toFixed(2) };
+    return { path, rows: outcome.rows, total: outcome.total?.toFixed(2) ?? null };
   } catch (err) {
     await rm(partial, { force: true });
     throw err;

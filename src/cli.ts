@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCodes, SikaError, exitCodeFor } from './errors.js';
 import { registerBench } from './cli/bench-command.js';
+import { dropOutputOnClosedPipe } from './cli/closed-pipe.js';
 import { registerCycle } from './cli/cycle-command.js';
 import { registerDb } from './cli/db-command.js';
 import { registerDemo } from './cli/demo-command.js';
@@ -11,6 +12,8 @@ import { registerReport } from './cli/report-command.js';
 import { registerSample } from './cli/sample-command.js';
 import { registerSimulator } from './cli/simulator-command.js';
 import { registerSubmit } from './cli/submit-command.js';
+
+dropOutputOnClosedPipe(process.stdout);
 
 const program = new Command('sika')
   .description(

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   TRANSPORT_UNAVAILABLE: { exit: 75, http: 503 },
   /** Arguments that do not make sense together. */
   USAGE: { exit: 64, http: 400 },
+  /** The outbox already holds a file of this name with other payments: it is never replaced. */
+  OUTBOX_CONFLICT: { exit: 73, http: 409 },
   /** An output folder (reports, rejects) cannot be created or written. */
   OUTPUT_UNWRITABLE: { exit: 73, http: 500 },
 } as const;

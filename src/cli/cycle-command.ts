@@ -13,7 +13,7 @@ import {
   type VerifyCycleResult,
 } from '../payroll/index.js';
 import { withDatabase } from './context.js';
-import { isoDate, positiveInt } from './options.js';
+import { isoDate, MIN_REASON, positiveInt, reasonText } from './options.js';
 
 export function printBuild(r: BuildResult): void {
   process.stdout.write(
@@ -193,7 +193,11 @@ export function registerCycle(program: Command): void {
     .command('reject')
     .description('send a built cycle back to draft with a reason')
     .requiredOption('--cycle <id>', 'cycle id', positiveInt('--cycle'))
-    .requiredOption('--reason <text>', 'why it is rejected')
+    .requiredOption(
+      '--reason <text>',
+      `why it is rejected, at least ${MIN_REASON} characters (kept in the audit trail)`,
+      reasonText('--reason'),
+    )
     .requiredOption('--as <user>', 'the approver')
     .action(async (o: { cycle: number; reason: string; as: string }) => {
       await withDatabase(async ({ database }) => {

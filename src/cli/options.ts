@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { MIN_RESEND_REASON } from '../ghipss/resend-checks.js';
 
 /**
  * Parses a positive whole number option, naming the option when it is not one. The ceiling keeps
@@ -26,5 +27,21 @@ export function isoDate(name: string) {
       throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got "${value}"`);
     }
     return value;
+  };
+}
+
+/** The fewest characters of a --reason, for every command that records one in the audit trail. */
+export const MIN_REASON = MIN_RESEND_REASON;
+
+/** Parses a --reason: trimmed, at least MIN_REASON characters. */
+export function reasonText(name: string) {
+  return (value: string): string => {
+    const trimmed = value.trim();
+    if (trimmed.length < MIN_REASON) {
+      throw new InvalidArgumentError(
+        `${name} must say why, in at least ${MIN_REASON} characters (got ${trimmed.length})`,
+      );
+    }
+    return trimmed;
   };
 }

@@ -40,7 +40,8 @@ export function registerReport(program: Command): void {
             generatedBy: o.as,
             unmasked: o.unmasked === true,
           });
-          process.stdout.write(`${r.path}: ${r.rows} rows, total ${r.total}\n`);
+          const total = r.total === null ? '' : `, total ${r.total}`;
+          process.stdout.write(`${r.path}: ${r.rows} rows${total}\n`);
         });
       },
     );

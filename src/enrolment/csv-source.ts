@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { CsvShape, regularRecordBatches } from './csv-shape.js';
+import { unescapeFormulaCell } from './formula-cells.js';
 import { badFile, isBlank, type SourceRow } from './source-types.js';
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
@@ -247,8 +248,10 @@ async function* cleaned(all: AsyncIterable<SourceRow[]>): AsyncGenerator<SourceR
         continue;
       }
       // PostgreSQL text cannot hold NUL; keep the row, mark the character.
+      // A rejects file's formula guard comes off, so a corrected row loads its original value.
       for (let i = 0; i < values.length; i++) {
         if (values[i]!.includes('\0')) values[i] = values[i]!.replaceAll('\0', '\uFFFD');
+        values[i] = unescapeFormulaCell(values[i]!);
       }
       out.push(row);
     }

@@ -7,7 +7,14 @@ export const SHOWN_REJECTS = 100;
 
 type Stored = Pick<
   ImportResult,
-  'fileId' | 'rowsTotal' | 'accepted' | 'updated' | 'unchanged' | 'rejected' | 'rejects'
+  | 'fileId'
+  | 'rowsTotal'
+  | 'accepted'
+  | 'updated'
+  | 'unchanged'
+  | 'rejected'
+  | 'rejects'
+  | 'loadedBefore'
 >;
 
 export type Claim = { done: true; result: Stored } | { done: false; fileId: number };
@@ -58,6 +65,7 @@ export async function claimFile(
     done: true,
     result: {
       fileId: existing.id,
+      loadedBefore: existing.loadedAt,
       rowsTotal: existing.rowsTotal,
       accepted: existing.accepted,
       updated: existing.updated,

@@ -32,7 +32,7 @@ export interface ImportFileParams {
   ezwichPattern?: string;
   /** Today for the DATE_IN_FUTURE and age rules, YYYY-MM-DD; default: today (UTC). */
   asOf?: string;
-  /** Folder for the rejects file (NAME.rejects.csv or .xlsx); default: none is written. */
+  /** Folder for the rejects file (NAME.import-ID-TIME.rejects.csv or .xlsx); default: none. */
   rejectsDir?: string;
   /** Longest value of a cell (FIELD_TOO_LONG); default 1,000 characters. */
   maxFieldLength?: number;
@@ -166,6 +166,7 @@ export async function importFile(db: Db, p: ImportFileParams): Promise<ImportRes
     rejected: totals.rejected,
     findings,
     alreadyLoaded: false,
+    loadedBefore: null,
     rejects: counts.shown,
     rejectsFile: await rejectsFile(),
   };

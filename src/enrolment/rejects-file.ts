@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { rows, type Db } from '../db/open.js';
+import { escapeFormulaCell } from './formula-cells.js';
 import { sourceRows, type SourceInfo } from './source.js';
 import { makeOutputDir } from '../make-dir.js';
 
@@ -21,8 +22,8 @@ interface Sink {
 
 /**
  * A CSV sink with the input's delimiter, in UTF-8 with a byte order mark so that Excel opens it
- * as UTF-8. Values are written as read: a value starting with = + - @ is not escaped (the Excel
- * reports escape such text; a CSV file holds data, and the officer's correction is loaded as is).
+ * as UTF-8. Values are written as read, except that a value a spreadsheet would run as a formula
+ * gets a leading apostrophe, which the importer takes off again.
  */
 function csvSink(path: string, delimiter: string): Sink {
   const out = stringify({ delimiter, bom: true, record_delimiter: 'unix' });
@@ -30,7 +31,7 @@ function csvSink(path: string, delimiter: string): Sink {
   done.catch(() => undefined);
   return {
     async write(values) {
-      if (!out.write(values)) await once(out, 'drain');
+      if (!out.write(values.map(escapeFormulaCell))) await once(out, 'drain');
     },
     async close() {
       out.end();
@@ -65,7 +66,8 @@ function withReasons(values: string[], at: number, reasons: string): string[] {
 
 /**
  * Writes the rows of a loaded file that were rejected, exactly as read, into rejectsDir as
- * NAME.rejects.csv or NAME.rejects.xlsx (the input's format), with a reasons column. The file is
+ * NAME.import-ID-YYYYMMDD-HHMMSS.rejects.csv or .xlsx (the input's format; the import file's id
+ * and when it was loaded, UTC, so an earlier run's rejects are kept), with a reasons column. The file is
  * read again beside the quarantine, both in line order, so memory stays flat. Returns the path,
  * or null when no row was rejected.
  */
@@ -86,7 +88,15 @@ export async function writeRejectsFile(
 
   await makeOutputDir(p.rejectsDir, 'rejects');
   const stem = basename(p.fileName, extname(p.fileName));
-  const path = join(p.rejectsDir, `${stem}.rejects.${p.source.format}`);
+  // Ids restart in each database (the demo has its own) and share one rejects folder: the load's
+  // time tells two databases' files apart, and a file written again keeps its name.
+  const [loaded] = await rows<{ at: string }>(
+    db,
+    sql`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYYMMDD"-"HH24MISS') AS at
+        FROM import_files WHERE id = ${p.fileId}`,
+  );
+  const name = `${stem}.import-${p.fileId}-${loaded!.at}.rejects.${p.source.format}`;
+  const path = join(p.rejectsDir, name);
   const sink =
     p.source.format === 'xlsx' ? xlsxSink(path) : csvSink(path, p.source.delimiter ?? ',');
   const at = p.source.header.indexOf(REASONS_COLUMN);

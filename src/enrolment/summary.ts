@@ -5,15 +5,24 @@ import type { ImportResult } from './types.js';
  * findings, with how the file was read.
  */
 export function formatImportSummary(r: ImportResult): string {
-  const inserted = r.accepted - r.updated - r.unchanged;
   const read = r.format === 'xlsx' ? 'xlsx' : `csv, ${r.encoding}`;
+  const rejects = r.rejectsFile ? `; rejects in ${r.rejectsFile}` : '';
+  if (r.alreadyLoaded) {
+    // Counts would read as this run's work; the earlier load's are in import_files.
+    const when = r.loadedBefore ? ` on ${loadedOn(r.loadedBefore)}` : '';
+    return `${r.kind} ${r.fileName} [${read}]: already loaded${when}: nothing changed${rejects}`;
+  }
+  const inserted = r.accepted - r.updated - r.unchanged;
   const parts = [
     `${r.rowsTotal} ${r.rowsTotal === 1 ? 'row' : 'rows'}`,
     `${r.accepted} accepted (${inserted} new, ${r.updated} updated, ${r.unchanged} unchanged)`,
     `${r.rejected} rejected`,
     `${r.findings} findings`,
   ];
-  const note = r.alreadyLoaded ? ' (already loaded: nothing changed)' : '';
-  const rejects = r.rejectsFile ? `; rejects in ${r.rejectsFile}` : '';
-  return `${r.kind} ${r.fileName} [${read}]: ${parts.join(', ')}${note}${rejects}`;
+  return `${r.kind} ${r.fileName} [${read}]: ${parts.join(', ')}${rejects}`;
+}
+
+/** "2026-12-04 17:20 UTC": the minute is enough to tell one load from another. */
+function loadedOn(at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -46,6 +46,8 @@ export interface ImportResult {
   findings: number;
   /** True when this content was loaded before for this kind: nothing was changed. */
   alreadyLoaded: boolean;
+  /** When the content was first loaded, for a file already loaded; null for a new load. */
+  loadedBefore: Date | null;
   /** The first reasons, for display; all of them are kept in import_rejects. */
   rejects: RejectedReason[];
   /** The rejects file written for this import, when a folder for it was given and rows failed. */

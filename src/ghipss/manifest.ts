@@ -25,6 +25,8 @@ export interface ManifestContent {
   sha256: string;
   /** ISO 8601 UTC: the submission's creation time, so a rewrite gives the same bytes. */
   createdAt: string;
+  /** The sealed cycle's SHA-256; absent from manifests written before it was recorded. */
+  cycleSeal?: string;
 }
 
 export interface Manifest extends ManifestContent {
@@ -46,6 +48,10 @@ const ManifestSchema = z
     controlSum: z.string().regex(/^\d{1,12}\.\d{2}$/),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     createdAt: z.string(),
+    cycleSeal: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     signature: z
       .object({ algorithm: z.literal(SIGNATURE_ALGORITHM), value: z.string() })
       .nullable(),

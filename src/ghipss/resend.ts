@@ -39,6 +39,26 @@ export function nextAttemptIds(s: { messageId: string; paymentInfoId: string; fi
 }
 
 /**
+ * Reconciling a group refusal failed every line of the file, each with an exception: sending the
+ * file again would pay lines the books hold as failed, so they are paid again through those
+ * exceptions, which the next build of the programme reads.
+ */
+function refusalReconciled(
+  cycleId: number,
+  s: { fileName: string; txCount: number },
+  refusal: string,
+): SikaError {
+  return new SikaError(
+    'CYCLE_STATE',
+    `${s.fileName} cannot be sent again: its refusal (${refusal}) is already reconciled, which ` +
+      `failed all ${s.txCount} payments of the file. To pay them, resolve their exceptions ` +
+      `"pay again" (sika exceptions list --cycle ${cycleId} --state open, then sika exceptions ` +
+      'resolve ID --action pay_again --note TEXT --as USER): the next cycle built pays them.',
+    { fileName: s.fileName, refusal, failedLines: s.txCount },
+  );
+}
+
+/**
  * Sends a file the switch refused as a whole once more, under a new message id (a strict switch
  * refuses a message id twice). Only a sent file whose status report from the switch has group
  * status RJCT qualifies, and only before that refusal is reconciled (which fails its lines).
@@ -53,8 +73,7 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
   await db.transaction(async (tx) => {
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, p.cycleId)).for('update');
     if (!cycle) throw new SikaError('CYCLE_NOT_FOUND', `cycle ${p.cycleId} does not exist`);
-    if (cycle.status !== 'submitted') {
-      // A reconciled cycle's lines are final; one that never left has nothing to send again.
+    if (cycle.status === 'approved' || !cycle.sealSha256) {
       throw new SikaError('CYCLE_STATE', `cycle ${p.cycleId} is ${cycle.status}, not submitted`);
     }
     const [s] = await tx
@@ -71,12 +90,11 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
           WHERE format = 'pain.002' AND original_message_id = ${s.messageId}
             AND group_status = 'RJCT' LIMIT 1`,
     );
-    if (reconciled.length > 0) {
-      throw new SikaError(
-        'CYCLE_STATE',
-        `the refusal of ${fileName} is reconciled (${reconciled[0]!.file_name}): its lines ` +
-          'are failed and are paid again through the exception workflow, not by a resend',
-      );
+    // Checked before the cycle's state: reconciling the refusal is what moved the cycle on.
+    if (reconciled.length > 0) throw refusalReconciled(cycle.id, s, reconciled[0]!.file_name);
+    if (cycle.status !== 'submitted') {
+      // A reconciled cycle's lines are final.
+      throw new SikaError('CYCLE_STATE', `cycle ${p.cycleId} is ${cycle.status}, not submitted`);
     }
     const path =
       typeof p.refusalReport === 'string' ? p.refusalReport : await p.refusalReport(s.messageId);

@@ -5,10 +5,17 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/open.js';
-import { money } from '../money.js';
+import { SikaError } from '../errors.js';
+import { formatCedi, money } from '../money.js';
 import { remittanceText } from './file-names.js';
 import type { PaymentFormat } from './formats/payment-format.js';
-import { manifestPath, manifestText, readManifest, signManifest } from './manifest.js';
+import {
+  manifestPath,
+  manifestText,
+  readManifest,
+  signManifest,
+  type Manifest,
+} from './manifest.js';
 import {
   exists,
   outboxError,
@@ -98,17 +105,84 @@ function outgoing(p: LocalFileParams, sha256: string): OutgoingFile {
   };
 }
 
+/** What a manifest says a file holds, for a person deciding what to do with it. */
+function holding(m: {
+  programme: string;
+  period: string;
+  cycleId: number;
+  txCount: number;
+  controlSum: string;
+  createdAt: string;
+  cycleSeal?: string | null;
+}): string {
+  const seal = m.cycleSeal ? `, seal ${m.cycleSeal.slice(0, 12)}…` : '';
+  return (
+    `${m.programme} ${m.period} cycle ${m.cycleId}: ${m.txCount.toLocaleString('en-GB')} ` +
+    `payments, ${formatCedi(money(m.controlSum))}, recorded ${m.createdAt}${seal}`
+  );
+}
+
+function ownManifestFields(p: LocalFileParams) {
+  const s = p.submission;
+  return {
+    programme: p.cycle.programme,
+    cycleId: p.cycle.id,
+    period: p.cycle.periodKey,
+    channel: s.channel,
+    sequence: s.sequence,
+    format: p.format.name,
+    messageId: s.messageId,
+    paymentInfoId: s.paymentInfoId,
+    txCount: s.txCount,
+    controlSum: money(s.controlSum).toFixed(2),
+    createdAt: s.createdAt.toISOString(),
+    cycleSeal: p.cycle.sealSha256 ?? undefined,
+  };
+}
+
 /**
- * A file already in the outbox from an earlier run, when it is whole: its manifest names this
- * message and format and its bytes match the manifest's hash.
+ * True when the manifest describes this very submission. Message ids repeat across databases
+ * (they are built from programme, period, channel and sequence), so the totals, the record's
+ * time and the seal are what tell this submission's file from another one of the same name.
+ */
+function describesThisSubmission(manifest: Manifest, own: ReturnType<typeof ownManifestFields>) {
+  const { cycleSeal, ...rest } = own;
+  const fieldsMatch = Object.entries(rest).every(([k, v]) => manifest[k as keyof Manifest] === v);
+  // Manifests written before the seal was recorded lack it; the other fields still decide.
+  return fieldsMatch && (manifest.cycleSeal === undefined || manifest.cycleSeal === cycleSeal);
+}
+
+function conflict(p: LocalFileParams, path: string, held: string): SikaError {
+  const own = ownManifestFields(p);
+  return new SikaError(
+    'OUTBOX_CONFLICT',
+    `${path} already exists and holds ${held}; this submission is ${holding(own)}. ` +
+      `It may already have been collected, so it is not replaced: move it (with its .sha256 ` +
+      `and .manifest.json) out of ${p.outbox}, or submit to another outbox with --outbox.`,
+    { path, held, txCount: own.txCount, controlSum: own.controlSum },
+  );
+}
+
+/**
+ * A whole file already in the outbox from an earlier run of this same submission, or undefined
+ * when there is none (or only this submission's manifest, left by a crash before the rename).
+ * Anything else standing under the name is another submission's file and is refused.
  */
 async function usableEarlierFile(p: LocalFileParams): Promise<OutgoingFile | undefined> {
   const path = join(p.outbox, p.submission.fileName);
   const manifest = await readManifest(path);
-  if (manifest?.messageId !== p.submission.messageId || manifest.format !== p.format.name) {
-    return undefined;
+  const present = await exists(path);
+  if (!manifest) {
+    if (!present && !(await exists(manifestPath(path)))) return undefined;
+    throw conflict(p, path, 'a file without a readable manifest');
   }
-  if (!(await exists(path)) || (await sha256File(path)) !== manifest.sha256) return undefined;
+  if (!describesThisSubmission(manifest, ownManifestFields(p))) {
+    throw conflict(p, path, holding(manifest));
+  }
+  if (!present) return undefined;
+  if ((await sha256File(path)) !== manifest.sha256) {
+    throw conflict(p, path, 'bytes that do not match its manifest');
+  }
   return outgoing(p, manifest.sha256);
 }
 
@@ -127,22 +201,9 @@ export async function ensureLocalFile(db: Db, p: LocalFileParams): Promise<Outgo
   try {
     const sha256 = await writeFormatted(db, tmp, p);
     await syncFile(tmp);
+    const { cycleSeal, ...own } = ownManifestFields(p);
     const manifest = signManifest(
-      {
-        fileName: s.fileName,
-        programme: p.cycle.programme,
-        cycleId: p.cycle.id,
-        period: p.cycle.periodKey,
-        channel: s.channel,
-        sequence: s.sequence,
-        format: p.format.name,
-        messageId: s.messageId,
-        paymentInfoId: s.paymentInfoId,
-        txCount: s.txCount,
-        controlSum: money(s.controlSum).toFixed(2),
-        sha256,
-        createdAt: s.createdAt.toISOString(),
-      },
+      { fileName: s.fileName, ...own, sha256, ...(cycleSeal ? { cycleSeal } : {}) },
       p.manifestKey,
     );
     // Checksum and manifest first: a reader that sees the payment file can check it at once.

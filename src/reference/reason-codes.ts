@@ -7,6 +7,14 @@ export interface ReasonCode {
   rollsOver: boolean;
 }
 
+/**
+ * A file refused whole is sent again (sika submit --resend) only until the refusal is reconciled;
+ * reconciling it fails every line with an exception, and from then on the lines are paid again
+ * through those exceptions.
+ */
+export const WHOLE_FILE_ACTION =
+  'Resolve "pay again" so the next cycle pays the line (the refused file can no longer be resent)';
+
 const CODES: ReasonCode[] = [
   {
     code: 'AC01',
@@ -72,13 +80,13 @@ const CODES: ReasonCode[] = [
   {
     code: 'FF01',
     meaning: 'File format invalid',
-    action: 'Fix the file and resubmit it whole',
+    action: WHOLE_FILE_ACTION,
     rollsOver: false,
   },
   {
     code: 'AM10',
     meaning: 'Control sum wrong',
-    action: 'Fix the file and resubmit it whole',
+    action: WHOLE_FILE_ACTION,
     rollsOver: false,
   },
   {

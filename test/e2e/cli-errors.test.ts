@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -115,6 +116,12 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
     ],
     ['an unknown bench stage', ['bench', 'everything'], 64, /STAGE must be one of/],
     [
+      'a rejection reason under 3 characters',
+      ['cycle', 'reject', '--cycle', '1', '--reason', ' x ', '--as', 'kwame.boateng'],
+      64,
+      /--reason must say why, in at least 3 characters \(got 1\)/,
+    ],
+    [
       'a cycle number that is not a number',
       ['cycle', 'approve', '--cycle', 'abc', '--as', 'kwame.boateng'],
       64,
@@ -150,6 +157,27 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
                  (SELECT count(*)::int FROM settlement_files) AS settlements`,
     );
     expect(n).toEqual({ files: 0, cycles: 0, settlements: 0 });
+  });
+
+  it.each([
+    [['cycle', 'reject'], /--reason <text>\s+why it is rejected, at least 3 characters/],
+    [['submit'], /--reason <text>\s+why the refused file is sent again, at least 3\s+characters/],
+  ])('states the same minimum reason length in `sika %s --help`', async (command, text) => {
+    const r = await sika(...command, '--help');
+    expect(r.out).toMatch(text);
+  });
+
+  it('exits quietly when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [tsx, 'src/cli.ts', 'cycle', 'list', '--help'], {
+      env: { ...process.env, DATABASE_URL: t.url, SIKA_LOG_FILE: join(work, 'sika.log') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the command has started: every write it makes meets a closed pipe.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect([code, err]).toEqual([0, '']);
   });
 
   it.each([

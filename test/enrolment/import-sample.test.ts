@@ -5,7 +5,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/open.js';
 import { importFiles, importRejects } from '../../src/db/schema.js';
-import { importDirectory, importFile, type ImportResult } from '../../src/enrolment/index.js';
+import {
+  formatImportSummary,
+  importDirectory,
+  importFile,
+  type ImportResult,
+} from '../../src/enrolment/index.js';
 import { SikaError } from '../../src/errors.js';
 import { FILE_COLUMNS } from '../../src/sample/file-layout.js';
 import { generateSample, type SampleFiles } from '../../src/sample/generate.js';
@@ -132,6 +137,15 @@ describe('importing a generated sample of 400 households', () => {
       asOf: AS_OF,
     });
     expect([r.alreadyLoaded, r.fileId]).toEqual([true, results[0]!.fileId]);
+    const [first] = await rows<{ at: string }>(
+      t.db,
+      sql`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS at
+          FROM import_files WHERE id = ${r.fileId}`,
+    );
+    expect(formatImportSummary(r)).toBe(
+      `households copy-of-households.csv [csv, utf-8]: already loaded on ${first!.at} UTC: ` +
+        'nothing changed',
+    );
   });
 });
 
@@ -175,7 +189,37 @@ describe('a file that cannot be used', () => {
       (e) => e,
     );
     expect(err).toBeInstanceOf(SikaError);
-    expect([err.code, err.message.includes(path)]).toEqual(['FILE_NOT_FOUND', true]);
+    expect([err.code, err.message]).toEqual([
+      'FILE_NOT_FOUND',
+      `folder ${join(dir, 'nowhere')} does not exist (for ${path})`,
+    ]);
+  });
+
+  it('says a folder named as a file is a folder', async () => {
+    const folder = join(dir, 'sample');
+    await expect(
+      importFile(t.db, { kind: 'households', path: folder, loadedBy: OFFICER }),
+    ).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message:
+        `${folder} is a folder, not a file: name a CSV or XLSX file in it, or load the whole ` +
+        `folder with --dir ${folder}`,
+    });
+  });
+
+  it('says a folder given with --dir that does not exist does not exist', async () => {
+    const missing = join(dir, 'no-such-folder');
+    await expect(importDirectory(t.db, { dir: missing, loadedBy: OFFICER })).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: `folder ${missing} does not exist (for ${join(missing, 'households.csv')})`,
+    });
+  });
+
+  it('still says no such file for a missing file in a folder that exists', async () => {
+    const path = join(dir, 'sample', 'nothing.csv');
+    await expect(
+      importFile(t.db, { kind: 'households', path, loadedBy: OFFICER }),
+    ).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: `no such file: ${path}` });
   });
 
   it('refuses a folder with a file missing before loading any of them', async () => {

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -40,6 +40,17 @@ async function xlsx(path: string, table: string[][]): Promise<string> {
   return path;
 }
 
+/** When an import file was loaded, as rejects file names spell it: YYYYMMDD-HHMMSS, UTC. */
+async function loadedAt(fileId: number): Promise<string> {
+  const [f] = await rows<{ ms: number }>(
+    t.db,
+    sql`SELECT (extract(epoch FROM created_at) * 1000)::float8 AS ms FROM import_files
+        WHERE id = ${fileId}`,
+  );
+  const d = new Date(Math.floor(Number(f!.ms)));
+  return d.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+}
+
 async function sheetOf(path: string): Promise<ExcelJS.Worksheet> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(path);
@@ -58,7 +69,10 @@ describe('the rejects file of a CSV import', () => {
     expect([r.accepted, r.rejected, r.rejectsFile]).toEqual([
       1,
       2,
-      join(rejectsDir, `${path.split('/').pop()!.replace('.csv', '')}.rejects.csv`),
+      join(
+        rejectsDir,
+        `${path.split('/').pop()!.replace('.csv', '')}.import-${r.fileId}-${await loadedAt(r.fileId)}.rejects.csv`,
+      ),
     ]);
     const text = await readFile(r.rejectsFile!, 'utf8');
     expect(text).toBe(
@@ -81,21 +95,88 @@ describe('the rejects file of a CSV import', () => {
     expect([again.accepted, again.rejected, again.rejectsFile]).toEqual([2, 0, null]);
   });
 
-  it('keeps a value starting with = + - @ as plain text, in the database and the file', async () => {
+  it('guards a value starting with = + - @ tab or CR in the file, and loads it back unguarded', async () => {
     const path = await writeCsv(dir, MEMBER_HEADER, [
       'MB00000011,HH0000001,"=HYPERLINK(""x"")",F,1980-05-01,,none,member',
       'MB00000012,HH0000001,@Ama,X,1980-05-01,,none,member',
+      'MB00000013,HH0000001,"=HYPERLINK(""http://x"",""y"")",X,1980-05-01,,none,member',
+      'MB00000014,HH0000001,+Kofi,M,1980-05-01,,none,-boss',
+      'MB00000015,HH0000001,"\tYaw",M,1980-05-01,,none,x',
+      "MB00000016,HH0000001,'Esi,F,1980-05-01,,none,y",
     ]);
     const r = await load(path, join(dir, 'rejects'));
-    expect([r.accepted, r.rejected]).toEqual([1, 1]);
+    expect([r.accepted, r.rejected]).toEqual([1, 5]);
     const [m] = await rows<{ full_name: string }>(
       t.db,
       sql`SELECT full_name FROM members WHERE member_ref = 'MB00000011'`,
     );
     expect(m!.full_name).toBe('=HYPERLINK("x")');
-    expect((await readFile(r.rejectsFile!, 'utf8')).split('\n')[1]).toBe(
-      'INVALID_SEX(sex),MB00000012,HH0000001,@Ama,X,1980-05-01,,none,member',
+    const text = await readFile(r.rejectsFile!, 'utf8');
+    expect(text.split('\n').slice(1, 6)).toEqual([
+      "INVALID_SEX(sex),MB00000012,HH0000001,'@Ama,X,1980-05-01,,none,member",
+      'INVALID_SEX(sex),MB00000013,HH0000001,"\'=HYPERLINK(""http://x"",""y"")",X,1980-05-01,,none,member',
+      "INVALID_ROLE(role),MB00000014,HH0000001,'+Kofi,M,1980-05-01,,none,'-boss",
+      "INVALID_ROLE(role),MB00000015,HH0000001,'\tYaw,M,1980-05-01,,none,x",
+      // An apostrophe before anything else is the value's own and stays.
+      "INVALID_ROLE(role),MB00000016,HH0000001,'Esi,F,1980-05-01,,none,y",
+    ]);
+
+    const fixed = join(dir, 'guarded.fixed.csv');
+    await writeFile(
+      fixed,
+      text
+        .replaceAll(',X,1980', ',F,1980')
+        .replace("'-boss", 'member')
+        .replace('none,x', 'none,member')
+        .replace('none,y', 'none,member'),
     );
+    const again = await load(fixed, join(dir, 'rejects'));
+    expect([again.accepted, again.rejected]).toEqual([5, 0]);
+    const names = await rows<{ member_ref: string; full_name: string }>(
+      t.db,
+      sql`SELECT member_ref, full_name FROM members
+          WHERE member_ref BETWEEN 'MB00000012' AND 'MB00000016' ORDER BY member_ref`,
+    );
+    expect(names.map((n) => n.full_name)).toEqual([
+      '@Ama',
+      '=HYPERLINK("http://x","y")',
+      '+Kofi',
+      // Names are trimmed on load; the guard came off first, or the apostrophe would remain.
+      'Yaw',
+      "'Esi",
+    ]);
+  });
+
+  it('round-trips a +233 mobile number through the rejects file', async () => {
+    const header = 'household_ref,channel,account_number,holder_name,verified';
+    const path = await writeCsv(dir, header, ['HH0000001,momo,+233241234568,Ama Mensah,maybe']);
+    const r = await importFile(t.db, {
+      kind: 'instruments',
+      path,
+      loadedBy: OFFICER,
+      asOf: AS_OF,
+      rejectsDir: join(dir, 'rejects'),
+    });
+    expect(r.rejected).toBe(1);
+    const text = await readFile(r.rejectsFile!, 'utf8');
+    expect(text.split('\n')[1]).toBe(
+      "INVALID_BOOLEAN(verified),HH0000001,momo,'+233241234568,Ama Mensah,maybe",
+    );
+    const fixed = join(dir, 'instruments.fixed.csv');
+    await writeFile(fixed, text.replace(',maybe', ',true'));
+    const again = await importFile(t.db, {
+      kind: 'instruments',
+      path: fixed,
+      loadedBy: OFFICER,
+      asOf: AS_OF,
+    });
+    expect([again.accepted, again.rejected]).toEqual([1, 0]);
+    const [p] = await rows<{ account: string }>(
+      t.db,
+      sql`SELECT account_number AS account FROM payment_instruments
+          WHERE household_id = (SELECT id FROM households WHERE household_ref = 'HH0000001')`,
+    );
+    expect(p!.account).toBe('+233241234568');
   });
 
   it('keeps the semicolon of a semicolon file and reuses the reasons column of a rejects file', async () => {
@@ -119,6 +200,28 @@ describe('the rejects file of a CSV import', () => {
     expect(again.alreadyLoaded).toBe(true);
     expect((await readFile(again.rejectsFile!, 'utf8')).split('\n')[1]).toBe(
       'INVALID_ROLE(role),MB00000031,HH0000001,Esi Ofori,F,1980-05-01,,none,chief',
+    );
+  });
+
+  it('keeps the rejects file of an earlier run of a file of the same name', async () => {
+    const rejectsDir = join(dir, 'rejects-runs');
+    const results = [];
+    for (const [run, ref] of [
+      ['run-1', 'MB00000071'],
+      ['run-2', 'MB00000072'],
+    ] as const) {
+      await mkdir(join(dir, run));
+      const path = join(dir, run, 'members.csv');
+      await writeFile(path, `${MEMBER_HEADER}\n${ref},HH0000001,Ama,F,1980-05-01,,none,chief\n`);
+      results.push(await load(path, rejectsDir));
+    }
+    const names = [];
+    for (const r of results) {
+      names.push(`members.import-${r.fileId}-${await loadedAt(r.fileId)}.rejects.csv`);
+    }
+    expect((await readdir(rejectsDir)).sort()).toEqual(names.sort());
+    expect((await readFile(results[0]!.rejectsFile!, 'utf8')).split('\n')[1]).toBe(
+      'INVALID_ROLE(role),MB00000071,HH0000001,Ama,F,1980-05-01,,none,chief',
     );
   });
 
@@ -172,7 +275,9 @@ describe('an XLSX import', () => {
     );
     expect(m!.full_name).toBe('Nyamekyɛ Ɔkyeame');
 
-    expect(r.rejectsFile).toBe(join(rejectsDir, 'members.rejects.xlsx'));
+    expect(r.rejectsFile).toBe(
+      join(rejectsDir, `members.import-${r.fileId}-${await loadedAt(r.fileId)}.rejects.xlsx`),
+    );
     const sheet = await sheetOf(r.rejectsFile!);
     expect(sheet.getRow(1).values).toEqual([
       undefined,

@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/open.js';
+import { cycles } from '../../src/db/schema.js';
 import { canonicalManifest, verifyManifest } from '../../src/ghipss/manifest.js';
 import { submitCycle, type SubmittedFile } from '../../src/ghipss/submit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -63,8 +65,9 @@ afterAll(async () => {
 });
 
 describe('payment file manifests', () => {
-  it('describe each file with its identity, totals and hash', () => {
+  it('describe each file with its identity, totals, hash and the seal of its cycle', async () => {
     const momo = files[1]!;
+    const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId));
 
     expect(manifestOf(momo.path)).toEqual({
       fileName: 'SIKA_LEAP_106_MOMO_001.xml',
@@ -80,6 +83,7 @@ describe('payment file manifests', () => {
       controlSum: '2700.00',
       sha256: momo.sha256,
       createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      cycleSeal: cycle!.sealSha256,
       signature: { algorithm: 'HMAC-SHA256', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
   });

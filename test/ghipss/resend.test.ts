@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileDirectory } from '../../reconciliation/index.js';
+import { resolveException } from '../../reconciliation/resolve-exception.js';
 import { rows, type Db } from '../../src/db/open.js';
 import { nextAttemptIds, resendRefusedFile } from '../../src/ghipss/resend.js';
 import { parseMix } from '../../src/ghipss/simulator/mix.js';
@@ -214,6 +215,36 @@ describe('sending a refused file again', () => {
         fileName: 'SIKA_LEAP_101_MOMO_001.xml',
         reason: 'refused for the control sum',
       }),
-    ).rejects.toMatchObject({ code: 'CYCLE_STATE', message: /is reconciled/ });
+    ).rejects.toMatchObject({
+      code: 'CYCLE_STATE',
+      message:
+        'SIKA_LEAP_101_MOMO_001.xml cannot be sent again: its refusal ' +
+        '(SIKA_LEAP_101_MOMO_001.pain002.xml) is already reconciled, which failed all 6 payments ' +
+        'of the file. To pay them, resolve their exceptions "pay again" (sika exceptions list ' +
+        `--cycle ${cycleId} --state open, then sika exceptions resolve ID --action pay_again ` +
+        '--note TEXT --as USER): the next cycle built pays them.',
+    });
+
+    // The route the refusal names is open: each failed line's exception says so and takes it.
+    const open = await rows<{ id: number; reason_code: string; action: string }>(
+      db,
+      sql`SELECT e.id::int, e.reason_code, e.action FROM exceptions e
+          JOIN payroll_lines l ON l.id = e.payroll_line_id
+          JOIN submissions s ON s.cycle_id = l.cycle_id AND s.channel = l.channel
+          WHERE s.file_name = 'SIKA_LEAP_101_MOMO_001.xml' AND e.state = 'open' ORDER BY e.id`,
+    );
+    expect(open.map((e) => [e.reason_code, e.action])).toEqual(
+      Array(6).fill([
+        'AM10',
+        'Resolve "pay again" so the next cycle pays the line (the refused file can no longer be resent)',
+      ]),
+    );
+    const resolved = await resolveException(db, {
+      exceptionId: open[0]!.id,
+      action: 'pay_again',
+      note: 'refused file, pay in the next cycle',
+      by: officer,
+    });
+    expect(resolved.state).toBe('carried');
   });
 });

@@ -254,6 +254,119 @@ describe('submitCycle', () => {
     expect(await auditEvents(cycleId)).toHaveLength(2);
   });
 
+  it('refuses, and leaves in place, a file of the same name that holds other payments', async () => {
+    // Another database submitted its own LEAP 95 into the same outbox: same names, same ids.
+    const other = await createTestDatabase();
+    const dir = outbox('shared');
+    try {
+      const theirs = await createCycle(other.db, {
+        programme: 'LEAP',
+        periodKey: '95',
+        generated: 30,
+      });
+      await submitCycle(other.db, {
+        cycleId: theirs.cycleId,
+        submittedBy: 'efua.owusu',
+        outbox: dir,
+      });
+    } finally {
+      await other.drop();
+    }
+    const path = join(dir, 'SIKA_LEAP_95_EZWICH_001.xml');
+    const before = sha256(path);
+    const held = JSON.parse(readFileSync(`${path}.manifest.json`, 'utf8')) as {
+      cycleId: number;
+      createdAt: string;
+      cycleSeal: string;
+    };
+    const { cycleId } = await createCycle(db, {
+      programme: 'LEAP',
+      periodKey: '95',
+      generated: 20,
+    });
+    const [ours] = await rows<{ created_at: Date; seal_sha256: string }>(
+      db,
+      sql`SELECT s.created_at, c.seal_sha256 FROM cycles c
+          LEFT JOIN submissions s ON s.cycle_id = c.id WHERE c.id = ${cycleId}`,
+    );
+    expect(ours!.created_at).toBeNull();
+
+    const err = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir }).catch(
+      (e) => e,
+    );
+
+    const [record] = await rows<{ created_at: Date }>(
+      db,
+      sql`SELECT created_at FROM submissions WHERE cycle_id = ${cycleId} AND channel = 'ezwich'`,
+    );
+    expect(err.code).toBe('OUTBOX_CONFLICT');
+    expect(err.message).toBe(
+      `${path} already exists and holds LEAP 95 cycle ${held.cycleId}: 18 payments, ` +
+        `GH¢ 6,629.01, recorded ${held.createdAt}, seal ${held.cycleSeal.slice(0, 12)}…; ` +
+        `this submission is LEAP 95 cycle ${cycleId}: 12 payments, GH¢ 4,419.34, recorded ` +
+        `${new Date(record!.created_at).toISOString()}, seal ${ours!.seal_sha256.slice(0, 12)}…. ` +
+        `It may already have been collected, so it is not replaced: move it (with its .sha256 ` +
+        `and .manifest.json) out of ${dir}, or submit to another outbox with --outbox.`,
+    );
+    expect(sha256(path)).toBe(before);
+    expect(await cycleStatus(cycleId)).toBe('approved');
+    const statuses = await rows<{ status: string }>(
+      db,
+      sql`SELECT status FROM submissions WHERE cycle_id = ${cycleId} ORDER BY id`,
+    );
+    expect(statuses.map((r) => r.status)).toEqual(['prepared', 'prepared', 'prepared']);
+  });
+
+  it('reuses its own file after a crash, also under a manifest written before seals were in it', async () => {
+    const { cycleId } = await createCycle(db, {
+      programme: 'LEAP',
+      periodKey: '94',
+      generated: 10,
+    });
+    const dir = outbox('old-manifest');
+    const first = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir });
+    const ezwich = first.files[0]!;
+    const manifestFile = `${ezwich.path}.manifest.json`;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    expect(manifest.cycleSeal).toMatch(/^[0-9a-f]{64}$/);
+    const { cycleSeal, ...older } = manifest;
+    writeFileSync(manifestFile, JSON.stringify(older));
+    const crash = sql`UPDATE submissions SET status = 'prepared', sha256 = NULL, sent_at = NULL
+      WHERE cycle_id = ${cycleId}`;
+    await db.execute(crash);
+
+    const retry = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir });
+
+    expect(retry.files.map((f) => [f.fileName, f.alreadySent, f.sha256])).toEqual(
+      first.files.map((f) => [f.fileName, true, f.sha256]),
+    );
+
+    // The same names under another seal are another cycle's files.
+    writeFileSync(manifestFile, JSON.stringify({ ...older, cycleSeal: 'f'.repeat(64) }));
+    await db.execute(crash);
+    const err = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir }).catch(
+      (e) => e,
+    );
+    expect(err.code).toBe('OUTBOX_CONFLICT');
+    expect(err.message).toContain(
+      `seal ffffffffffff…; this submission is LEAP 94 cycle ${cycleId}`,
+    );
+    expect(String(cycleSeal)).not.toBe('f'.repeat(64));
+
+    // A file with no manifest beside it is not known to be ours either.
+    unlinkSync(manifestFile);
+    const bare = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir }).catch(
+      (e) => e,
+    );
+    expect(bare.code).toBe('OUTBOX_CONFLICT');
+    expect(bare.message).toMatch(
+      new RegExp(
+        `^${ezwich.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} already exists and holds a file without a readable manifest; `,
+      ),
+    );
+    expect(sha256(ezwich.path)).toBe(ezwich.sha256);
+  });
+
   it('takes the file creation time from the prepared record, not the clock', async () => {
     const { cycleId } = await createCycle(db, {
       programme: 'LEAP',
@@ -263,7 +376,9 @@ describe('submitCycle', () => {
     const dir = outbox('prepared-before-crash');
     // A first run that died after recording its files and before writing any.
     const first = await submitCycle(db, { cycleId, submittedBy: 'efua.owusu', outbox: dir });
-    for (const f of first.files) unlinkSync(f.path);
+    for (const f of first.files) {
+      for (const suffix of ['', '.sha256', '.manifest.json']) unlinkSync(`${f.path}${suffix}`);
+    }
     await db.execute(sql`
       UPDATE submissions SET status = 'prepared', sha256 = NULL, sent_at = NULL,
         created_at = '2026-12-01 08:00:00.654321+00'

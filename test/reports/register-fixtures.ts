@@ -91,11 +91,15 @@ export async function createLeapCycle(
 
 /**
  * A sealed LIPW cycle for a pay period: workers WK<i> on two sub-projects of NR-01 and one of
- * GA-01 (created once), each with days worked and a daily rate of 19.97.
+ * GA-01 (created once), each with days worked and a daily rate (default 19.97).
  */
 export async function createLipwCycle(
   db: Db,
-  o: { start: string; end: string; workers: { i: number; days: number; site?: number }[] },
+  o: {
+    start: string;
+    end: string;
+    workers: { i: number; days: number; site?: number; rate?: string }[];
+  },
 ): Promise<number> {
   const sites = await ensureSites(db);
   const periodKey = `${o.start}..${o.end}`;
@@ -133,7 +137,8 @@ export async function createLipwCycle(
         })
         .returning({ id: lipwWorkers.id });
     }
-    const amount = money('19.97').times(w.days).toFixed(2);
+    const rate = w.rate ?? '19.97';
+    const amount = money(rate).times(w.days).toFixed(2);
     await db.insert(payrollLines).values({
       cycleId,
       lineNo: k + 1,
@@ -149,7 +154,7 @@ export async function createLipwCycle(
       channel: 'ezwich',
       accountNumber: fixtureAccount(w.i),
       daysWorked: w.days,
-      dailyRate: '19.97',
+      dailyRate: rate,
       baseAmount: amount,
       amount,
       endToEndId: `LIPW-${o.start.replaceAll('-', '')}-${ref}`,

@@ -213,6 +213,27 @@ describe('LIPW register', () => {
     );
   });
 
+  it('prints a grand total of GH¢ 99,999,999.99 whole in the amount columns of the PDF', async () => {
+    const big = await createLipwCycle(t.db, {
+      start: '2026-11-16',
+      end: '2026-11-29',
+      workers: [
+        ...Array.from({ length: 9 }, (_, k) => ({ i: 101 + k, days: 10, rate: '1111111.11' })),
+        { i: 110, days: 1, rate: '0.09' },
+      ],
+    });
+    const report = await write(big, 'pdf');
+    const { pages } = await readPdfText(report.path);
+    const all = pages.join(' ');
+    expect(all).toContain(
+      'Grand total: 10 workers 91 GH¢ 99,999,999.99 GH¢ 0.00 GH¢ 99,999,999.99',
+    );
+    expect(all).toContain('GH¢ 11,111,111.10 GH¢ 0.00 GH¢ 11,111,111.10');
+    expect(all).toContain(
+      'Total region Northern (NR): 6 workers 60 GH¢ 66,666,666.60 GH¢ 0.00 GH¢ 66,666,666.60',
+    );
+  });
+
   it('puts worker, household, sub-project, days and rate on each row of the XLSX', async () => {
     const report = await write(lipw, 'xlsx');
     const ws = (await readWorkbook(report.path)).getWorksheet('Register')!;
