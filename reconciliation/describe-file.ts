@@ -9,6 +9,8 @@ export interface Tally {
   records: number;
   /** Sum of the amounts given; records without an amount are counted, not summed. */
   amount: Money;
+  /** Records counted here that give no amount. */
+  withoutAmount: number;
 }
 
 export type FileDescription = Pain002Description | CamtDescription;
@@ -46,9 +48,13 @@ export interface Pain002Description extends Pain002Header {
   byCurrency: Record<string, Tally>;
 }
 
-const add = (t: Record<string, Tally>, key: string, amount: Money) => {
-  const cur = t[key] ?? { records: 0, amount: ZERO };
-  t[key] = { records: cur.records + 1, amount: cur.amount.plus(amount) };
+const add = (t: Record<string, Tally>, key: string, amount: Money | null) => {
+  const cur = t[key] ?? { records: 0, amount: ZERO, withoutAmount: 0 };
+  t[key] = {
+    records: cur.records + 1,
+    amount: amount === null ? cur.amount : cur.amount.plus(amount),
+    withoutAmount: cur.withoutAmount + (amount === null ? 1 : 0),
+  };
 };
 
 /** Dry run: what a response file holds (message ids, counts and amounts), nothing written. */
@@ -72,10 +78,10 @@ export async function describeFile(path: string): Promise<FileDescription> {
       for (const r of ev.records) {
         records++;
         if (r.amount === null) recordsWithoutAmount++;
-        const amount = r.amount === null ? ZERO : new Cedi(r.amount);
+        const amount = r.amount === null ? null : new Cedi(r.amount);
         add(byStatus, r.status, amount);
         add(byReason, r.reasonCode ?? '(none)', amount);
-        if (r.amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
+        if (amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
       }
     }
   }
@@ -119,10 +125,10 @@ async function describeCamt(path: string, sha256: string): Promise<CamtDescripti
     for (const r of ev.records) {
       records++;
       if (r.amount === null) recordsWithoutAmount++;
-      const amount = r.amount === null ? ZERO : new Cedi(r.amount);
+      const amount = r.amount === null ? null : new Cedi(r.amount);
       add(byStatus, r.status, amount);
       add(byReason, r.reasonCode ?? '(none)', amount);
-      if (r.amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
+      if (amount !== null) add(byCurrency, r.currency ?? '(none)', amount);
     }
   }
   if (!header) throw new Error('parseCamt ended without a header');

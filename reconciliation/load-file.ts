@@ -179,7 +179,11 @@ export async function loadFile(
   if (fileId === undefined || !header) throw new Error('parsePain002 ended without a header');
   await tx
     .update(settlementFiles)
-    .set({ recordCount: records })
+    .set({
+      recordCount: records,
+      firstRecordId: pipeline.lastId > 0 ? pipeline.firstId : null,
+      lastRecordId: pipeline.lastId > 0 ? pipeline.lastId : null,
+    })
     .where(eq(settlementFiles.id, fileId));
   return { fileId, firstId: pipeline.firstId, lastId: pipeline.lastId, header, records };
 }

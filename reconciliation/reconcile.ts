@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../src/audit/audit-log.js';
 import { rows, type Db } from '../src/db/open.js';
 import { settlementFiles } from '../src/db/schema.js';
@@ -22,8 +22,15 @@ import {
   type FileScope,
 } from './load-file.js';
 import { assignRecords, createAssignments, markRepeats } from './match.js';
+import {
+  findEarlierMessage,
+  foreignReport,
+  keepRepeat,
+  quarantineReport,
+} from './message-checks.js';
 import { sniffFormat } from './sniff-format.js';
 import type { SubmissionRanges } from './submission-lines.js';
+import { refuseUnsent } from './unsent-lines.js';
 
 const log = logger('reconciliation');
 /** Files are reconciled one at a time: two at once could both move the same line. */
@@ -33,10 +40,21 @@ export type SettlementFormat = 'pain.002' | CamtFormat;
 
 export interface ReconcileResult {
   settlementFileId: number | null;
+  /** This file's own name, also when it repeats an earlier file. */
   fileName: string;
   sha256: string;
+  /** Loaded before (same SHA-256): nothing read, nothing changed. */
   duplicate: boolean;
-  format: SettlementFormat;
+  /**
+   * loaded: reconciled; repeat: the same message as repeatOf (same MsgId, other bytes), moved
+   * nothing; quarantined: unreadable, or answers no file this database sent, moved nothing.
+   */
+  state: FileState;
+  /** Why a file is a repeat or quarantined. */
+  note: string | null;
+  /** The earlier file this one repeats: same SHA-256 (duplicate) or same message id (repeat). */
+  repeatOf: string | null;
+  format: SettlementFormat | 'unreadable';
   messageId: string | null;
   originalMessageId: string | null;
   /** Transaction records read from the file (0 for a file loaded before). */
@@ -49,6 +67,8 @@ export interface ReconcileResult {
   returned: number;
   pending: number;
   unknown: number;
+  /** Records naming a line no sent payment file carried: set aside, nothing moved. */
+  notSent: number;
   /** Records without a usable reference that several lines fit (camt). */
   ambiguous: number;
   conflicts: number;
@@ -56,18 +76,30 @@ export interface ReconcileResult {
   cycles: { cycleId: number; control: ControlTotals }[];
 }
 
-function duplicateResult(f: typeof settlementFiles.$inferSelect): ReconcileResult {
+export type FileState = 'loaded' | 'repeat' | 'quarantined';
+
+const NOTHING = {
+  ...{ matched: 0, paid: 0, failed: 0, returned: 0, pending: 0, unknown: 0, notSent: 0 },
+  ...{ ambiguous: 0, conflicts: 0, exceptions: 0 },
+};
+
+function duplicateResult(
+  f: typeof settlementFiles.$inferSelect,
+  fileName: string,
+): ReconcileResult {
   return {
     settlementFileId: f.id,
-    fileName: f.fileName,
+    fileName,
     sha256: f.sha256,
     duplicate: true,
+    state: f.state as FileState,
+    note: f.note,
+    repeatOf: f.fileName,
     format: f.format as SettlementFormat,
     messageId: f.messageId,
     originalMessageId: f.originalMessageId,
     records: 0,
-    ...{ matched: 0, paid: 0, failed: 0, returned: 0, pending: 0, unknown: 0, ambiguous: 0 },
-    ...{ conflicts: 0, exceptions: 0 },
+    ...NOTHING,
     cycles: [],
   };
 }
@@ -83,7 +115,9 @@ export interface ReconcileParams {
  * Loads one response (pain.002, camt.054, camt.053 or camt.052, told apart by content) and reconciles it,
  * in one transaction: records kept, lines matched and moved, exceptions opened, cycles marked
  * reconciled when nothing is pending, audit appended. A file loaded before (same SHA-256)
- * changes nothing and comes back with duplicate: true.
+ * changes nothing and comes back with duplicate: true. A file that cannot be read, a status
+ * report that answers no file this database sent, and a repeat of a message already loaded are
+ * kept but move nothing (state 'quarantined' or 'repeat', with a note saying why).
  */
 export async function reconcileFile(db: Db, p: ReconcileParams): Promise<ReconcileResult> {
   const { result } = await reconcileOne(db, p, { ranges: new Map(), deferClose: false });
@@ -110,8 +144,76 @@ async function reconcileOne(
   const seen = await findSettlementFile(db, sha256);
   if (seen) {
     log.info({ settlementFileId: seen.id }, 'settlement file loaded before; skipped');
-    return { result: duplicateResult(seen), touched: [] };
+    return { result: duplicateResult(seen, fileName), touched: [] };
   }
+  try {
+    return await loadAndApply(db, p, run, { fileName, sha256 });
+  } catch (err) {
+    if (!(err instanceof SikaError) || err.code !== 'UNREADABLE_RESPONSE') throw err;
+    const reason = err.message.startsWith(`${fileName}: `)
+      ? err.message.slice(fileName.length + 2)
+      : err.message;
+    return {
+      result: await quarantineUnreadable(db, { ...p, fileName, sha256, reason }),
+      touched: [],
+    };
+  }
+}
+
+/** Keeps an unreadable file by its SHA-256, quarantined with the reason it could not be read. */
+async function quarantineUnreadable(
+  db: Db,
+  p: { fileName: string; sha256: string; reason: string; loadedBy: string },
+): Promise<ReconcileResult> {
+  return db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
+    const raced = await findSettlementFile(tx, p.sha256);
+    if (raced) return duplicateResult(raced, p.fileName);
+    const [row] = await tx
+      .insert(settlementFiles)
+      .values({
+        sha256: p.sha256,
+        fileName: p.fileName,
+        format: 'unreadable',
+        loadedBy: p.loadedBy,
+        state: 'quarantined',
+        note: `unreadable: ${p.reason}`,
+      })
+      .returning({ id: settlementFiles.id });
+    await appendAudit(tx, {
+      actor: p.loadedBy,
+      action: 'settlement.quarantine',
+      entity: 'settlement_file',
+      entityId: row!.id,
+      detail: { fileName: p.fileName, sha256: p.sha256, reason: p.reason },
+    });
+    log.warn({ settlementFileId: row!.id }, 'unreadable settlement file quarantined');
+    return {
+      settlementFileId: row!.id,
+      fileName: p.fileName,
+      sha256: p.sha256,
+      duplicate: false,
+      state: 'quarantined',
+      note: `unreadable: ${p.reason}`,
+      repeatOf: null,
+      format: 'unreadable',
+      messageId: null,
+      originalMessageId: null,
+      records: 0,
+      ...NOTHING,
+      cycles: [],
+    };
+  });
+}
+
+async function loadAndApply(
+  db: Db,
+  p: ReconcileParams,
+  run: Run,
+  f: { fileName: string; sha256: string },
+): Promise<{ result: ReconcileResult; touched: number[] }> {
+  const { fileName, sha256 } = f;
   const sniffed = await sniffFormat(p.path);
   const format: SettlementFormat = isCamt(sniffed) ? sniffed : 'pain.002';
   const started = Date.now();
@@ -127,7 +229,7 @@ async function reconcileOne(
     // Plans here are cheap and run once; compiling them would cost more than it saves.
     await tx.execute(sql`SET LOCAL jit = off`);
     const raced = await findSettlementFile(tx, sha256);
-    if (raced) return duplicateResult(raced);
+    if (raced) return duplicateResult(raced, fileName);
 
     let mark = Date.now();
     const lap = (stage: string) => {
@@ -138,6 +240,68 @@ async function reconcileOne(
     const loaded = format === 'pain.002' ? await loadFile(tx, args) : await loadCamtFile(tx, args);
     const file: FileScope = loaded;
     lap('load');
+    const base = {
+      settlementFileId: file.fileId,
+      fileName,
+      sha256,
+      duplicate: false,
+      format,
+      messageId: loaded.header.messageId,
+      originalMessageId:
+        'originalMessageId' in loaded.header ? loaded.header.originalMessageId : null,
+      records: loaded.records,
+    };
+    const setAside = async (
+      state: 'repeat' | 'quarantined',
+      note: string,
+      extra: { repeatOf?: { id: number; file_name: string }; exceptions: number },
+    ): Promise<ReconcileResult> => {
+      await tx
+        .update(settlementFiles)
+        .set({ state, note, repeatOf: extra.repeatOf?.id ?? null })
+        .where(eq(settlementFiles.id, file.fileId));
+      const out: ReconcileResult = {
+        ...base,
+        state,
+        note,
+        repeatOf: extra.repeatOf?.file_name ?? null,
+        ...NOTHING,
+        exceptions: extra.exceptions,
+        cycles: [],
+      };
+      const { cycles: _, ...summary } = out;
+      await appendAudit(tx, {
+        actor: p.loadedBy,
+        action: 'settlement.load',
+        entity: 'settlement_file',
+        entityId: file.fileId,
+        detail: { ...summary, cycleIds: [] },
+      });
+      return out;
+    };
+
+    // A message already loaded, sent again with other bytes: the news is not applied twice.
+    const earlier = await findEarlierMessage(tx, {
+      fileId: file.fileId,
+      format,
+      messageId: loaded.header.messageId,
+    });
+    if (earlier) {
+      const kept = await keepRepeat(tx, {
+        file,
+        earlier,
+        messageId: loaded.header.messageId,
+        records: loaded.records,
+      });
+      return setAside('repeat', kept.note, { repeatOf: earlier, exceptions: kept.exceptions });
+    }
+    if ('originalMessageId' in loaded.header) {
+      const foreign = await foreignReport(tx, loaded.header);
+      if (foreign) {
+        await quarantineReport(tx, { file, ...foreign });
+        return setAside('quarantined', foreign.reason, { exceptions: 1 });
+      }
+    }
 
     if (format !== 'pain.002') {
       await fallbackMatch(tx, {
@@ -153,8 +317,10 @@ async function reconcileOne(
       format === 'pain.002' ? [undefined] : [sql`r.status <> 'RTRN'`, sql`r.status = 'RTRN'`];
     const applied: Applied = { paid: 0, failed: 0, returned: 0, pending: 0 };
     const touched: number[] = [];
+    let notSent = 0;
     for (const where of passes) {
       await assignRecords(tx, { file, where });
+      notSent += await refuseUnsent(tx, { file, ranges: run.ranges });
       if (loaded.header && 'originalMessageId' in loaded.header) {
         await assignStatusBlocks(tx, {
           file,
@@ -179,16 +345,12 @@ async function reconcileOne(
     lap('close');
 
     const out: ReconcileResult = {
-      settlementFileId: file.fileId,
-      fileName,
-      sha256,
-      duplicate: false,
-      format,
-      messageId: loaded.header.messageId,
-      originalMessageId:
-        'originalMessageId' in loaded.header ? loaded.header.originalMessageId : null,
-      records: loaded.records,
+      ...base,
+      state: 'loaded',
+      note: null,
+      repeatOf: null,
       ...counts,
+      notSent,
       ...applied,
       cycles,
     };
@@ -203,7 +365,7 @@ async function reconcileOne(
     return out;
   });
 
-  if (!result.duplicate) {
+  if (!result.duplicate && result.state === 'loaded') {
     const { settlementFileId, records, matched, paid, failed, returned, pending, exceptions } =
       result;
     log.info(
@@ -223,7 +385,7 @@ async function reconcileOne(
       'settlement file reconciled',
     );
   }
-  return { result, touched: result.duplicate ? [] : touchedIds };
+  return { result, touched: result.state === 'loaded' && !result.duplicate ? touchedIds : [] };
 }
 
 async function fileCounts(tx: Db, file: FileScope) {
@@ -238,7 +400,8 @@ async function fileCounts(tx: Db, file: FileScope) {
     sql`SELECT
           (SELECT count(*)::int FROM settlement_records r
             WHERE ${inFile(file)} AND r.outcome IN ('matched', 'confirmed')) AS matched,
-          count(*) FILTER (WHERE e.kind = 'unknown_reference')::int AS unknown,
+          count(*) FILTER (WHERE e.kind = 'unknown_reference' AND r.outcome <> 'not_sent')::int
+            AS unknown,
           count(*) FILTER (WHERE e.kind = 'ambiguous_match')::int AS ambiguous,
           count(*) FILTER (WHERE e.kind = 'conflicting_status')::int AS conflicts,
           count(*)::int AS exceptions
@@ -248,7 +411,10 @@ async function fileCounts(tx: Db, file: FileScope) {
   return c ?? { matched: 0, unknown: 0, ambiguous: 0, conflicts: 0, exceptions: 0 };
 }
 
-/** Reconciles every *.xml file of a folder in name order; stops at the first unreadable one. */
+/**
+ * Reconciles every *.xml file of a folder in name order. An unreadable file is quarantined and the
+ * run goes on with the next.
+ */
 export async function reconcileDirectory(
   db: Db,
   p: { dir: string; loadedBy: string; valueDateToleranceDays?: number },

@@ -10,6 +10,8 @@ export interface SubmissionRange {
   lastLineNo: number;
   /** How many lines: the submission's tx_count. */
   lines: number;
+  /** The file went out (sent_at set): only then may a report move its lines. */
+  sent: boolean;
 }
 
 interface SubmissionRow {
@@ -19,8 +21,8 @@ interface SubmissionRow {
 }
 
 /**
- * The submission a status report speaks of: by message id, and when a payment information id is
- * given, the one carrying it (within that message if the message is ours).
+ * The sent submission a status report speaks of: by message id, and when a payment information id
+ * is given, the one carrying it (within that message if the message is ours).
  */
 async function findSubmission(
   db: Db,
@@ -33,7 +35,8 @@ async function findSubmission(
     : sql`s.message_id = ${p.messageId}`;
   const found = await rows<SubmissionRow>(
     db,
-    sql`SELECT s.id, s.cycle_id, s.tx_count FROM submissions s WHERE ${where} LIMIT 2`,
+    sql`SELECT s.id, s.cycle_id, s.tx_count FROM submissions s
+        WHERE ${where} AND s.sent_at IS NOT NULL LIMIT 2`,
   );
   return found.length === 1 ? found[0] : undefined;
 }
@@ -69,6 +72,23 @@ export async function submissionRange(
 }
 
 /**
+ * The line ranges of a cycle's sent submissions, from the run's cache when worked out already.
+ * A sent submission whose lines cannot be determined gives no range: its lines count as not sent.
+ */
+export async function sentRanges(
+  db: Db,
+  cycleId: number,
+  cache: SubmissionRanges = new Map(),
+): Promise<SubmissionRange[]> {
+  let ranges = cache.get(cycleId);
+  if (!ranges) {
+    ranges = await cycleRanges(db, cycleId);
+    cache.set(cycleId, ranges);
+  }
+  return [...ranges.values()].filter((r): r is SubmissionRange => r !== undefined && r.sent);
+}
+
+/**
  * The ranges of every submission of a cycle, from one read of its lines: each channel's lines are
  * numbered in line order and each submission takes the tx_count after those of the sequences
  * before it. Reading a range per submission instead walked the channel's lines up to it, once
@@ -85,6 +105,7 @@ async function cycleRanges(
     channel: string;
     tx_count: number;
     control_sum: string;
+    sent: boolean;
     first: number;
     last: number;
     lines: number;
@@ -96,7 +117,8 @@ async function cycleRanges(
     // bytewise: their order only groups them, and a collation would make the sort several times
     // dearer.
     sql`WITH s AS MATERIALIZED (
-          SELECT id, channel, tx_count, control_sum, row_number() OVER w AS k,
+          SELECT id, channel, tx_count, control_sum, sent_at IS NOT NULL AS sent,
+                 row_number() OVER w AS k,
                  sum(tx_count) OVER w - tx_count AS before
           FROM submissions WHERE cycle_id = ${cycleId}
           WINDOW w AS (PARTITION BY channel ORDER BY sequence)
@@ -113,7 +135,7 @@ async function cycleRanges(
           JOIN t ON t.channel = l.channel AND l.n <= t.taken
           GROUP BY 1, 2
         )
-        SELECT s.id, s.channel, s.tx_count, s.control_sum::text, b.first::int, b.last::int,
+        SELECT s.id, s.channel, s.tx_count, s.control_sum::text, s.sent, b.first::int, b.last::int,
                b.lines::int, b.total::text
         FROM s JOIN b ON b.channel = s.channel AND b.k = s.k
         WHERE s.tx_count > 0`,
@@ -130,6 +152,7 @@ async function cycleRanges(
       firstLineNo: r.first,
       lastLineNo: r.last,
       lines: r.lines,
+      sent: r.sent,
     });
   }
   return out;

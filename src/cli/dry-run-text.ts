@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import type { FileDescription, StatusReason } from '../../reconciliation/index.js';
+import type { FileDescription, StatusReason, Tally } from '../../reconciliation/index.js';
 import type { Pain002Description } from '../../reconciliation/describe-file.js';
 import { formatCedi } from '../money.js';
 import { reasonCode } from '../reference/reason-codes.js';
@@ -8,6 +8,13 @@ import { reasonCode } from '../reference/reason-codes.js';
 function formatIn(currency: string, amount: Decimal): string {
   if (currency === 'GHS' || currency === '(none)') return formatCedi(amount);
   return formatCedi(amount).replace('GH¢', currency);
+}
+
+/** A tally's sum; records that give no amount are said so, never shown as 0.00. */
+function amountOf(currency: string, t: Tally): string {
+  if (t.withoutAmount === t.records) return 'no amount';
+  const sum = formatIn(currency, t.amount);
+  return t.withoutAmount > 0 ? `${sum} (${t.withoutAmount} without amount)` : sum;
 }
 
 /**
@@ -21,10 +28,10 @@ export function describeAsText(d: FileDescription): string {
   const codes = [...new Set(currencies.map((c) => (c === '(none)' ? 'GHS' : c)))];
   const single = codes.length <= 1 ? (codes[0] ?? 'GHS') : null;
   // Several currencies: counts only here, the sums come per currency below.
-  const tally = (t: Record<string, { records: number; amount: Decimal }>) =>
+  const tally = (t: Record<string, Tally>) =>
     Object.entries(t)
       .map(([key, v]) => {
-        const amount = single ? `  ${formatIn(single, v.amount)}` : '';
+        const amount = single ? `  ${amountOf(single, v)}` : '';
         return `  ${key.padEnd(10)} ${String(v.records).padStart(8)}${amount}`;
       })
       .join('\n');
@@ -66,8 +73,9 @@ function groupLines(d: Pain002Description, currency: string): string[] {
   if (d.groupStatus === 'RJCT') {
     lines.push(
       `REFUSED AS A WHOLE: group status RJCT, ${why(d.groupReason)}. No payment of ` +
-        `${d.originalMessageId} was made; the file is sent again only with ` +
-        'sika submit --resend FILE --reason TEXT',
+        `${d.originalMessageId} was made. Send the file again with sika submit --resend FILE ` +
+        '--reason TEXT before loading this report: reconciling it fails every line of the file, ' +
+        'and the lines are then paid again only by resolving their exceptions "pay again"',
     );
   } else {
     lines.push(`group status ${d.groupStatus ?? '(none)'}`);

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import {
   describeFile,
@@ -20,17 +20,7 @@ import { withDatabase } from './context.js';
 import { describeAsText } from './dry-run-text.js';
 
 export function printReconcile(results: ReconcileResult[], totals: ControlTotals[]): void {
-  for (const r of results) {
-    if (r.duplicate) {
-      process.stdout.write(`${r.fileName}: loaded before (same SHA-256): nothing changed\n`);
-      continue;
-    }
-    process.stdout.write(
-      `${r.fileName} (${r.format}): ${r.records} records, ${r.paid} paid, ${r.failed} failed, ` +
-        `${r.returned} returned, ${r.pending} pending, ${r.unknown} unknown, ${r.ambiguous} ambiguous, ` +
-        `${r.conflicts} conflicts, ${r.exceptions} exceptions\n`,
-    );
-  }
+  for (const r of results) process.stdout.write(`${resultLine(r)}\n`);
   for (const t of totals) {
     const part = (s: LineStatus) => `${s} ${formatCedi(t.byStatus[s].amount)}`;
     process.stdout.write(
@@ -38,6 +28,34 @@ export function printReconcile(results: ReconcileResult[], totals: ControlTotals
         `${LINE_STATUSES.map(part).join(' + ')} (${t.holds ? 'holds' : `OFF BY ${formatCedi(t.difference)}`})\n`,
     );
   }
+}
+
+/** One file's outcome; a file that moved nothing says why, under its own name. */
+export function resultLine(r: ReconcileResult): string {
+  if (r.duplicate) {
+    const same =
+      r.repeatOf === r.fileName ? 'loaded before' : `same content as ${r.repeatOf}, loaded before`;
+    if (r.state === 'quarantined') return `${r.fileName}: QUARANTINED (${same}): ${r.note}`;
+    return `${r.fileName}: ${same} (same SHA-256): nothing changed`;
+  }
+  if (r.state === 'quarantined') return `${r.fileName}: QUARANTINED: ${r.note}`;
+  if (r.state === 'repeat') return `${r.fileName} (${r.format}): ${r.records} records: ${r.note}`;
+  const notSent = r.notSent > 0 ? `, ${r.notSent} never sent` : '';
+  return (
+    `${r.fileName} (${r.format}): ${r.records} records, ${r.paid} paid, ${r.failed} failed, ` +
+    `${r.returned} returned, ${r.pending} pending, ${r.unknown} unknown${notSent}, ` +
+    `${r.ambiguous} ambiguous, ${r.conflicts} conflicts, ${r.exceptions} exceptions`
+  );
+}
+
+/** Fails the command after every file was read and printed, when any could not be used. */
+function failIfQuarantined(names: string[]): void {
+  if (names.length === 0) return;
+  throw new SikaError(
+    'UNREADABLE_RESPONSE',
+    `${names.length} file${names.length === 1 ? '' : 's'} quarantined, nothing moved by ` +
+      `${names.length === 1 ? 'it' : 'them'}: ${names.join(', ')}`,
+  );
 }
 
 /** Decimal amounts as 2-decimal strings, for JSON output. */
@@ -90,26 +108,57 @@ export function registerReconcile(program: Command): void {
         await refuseFolders(files, Boolean(o.dryRun));
         if (o.dryRun) {
           if (o.dir) throw new SikaError('USAGE', '--dry-run reads named files, not --dir');
+          // Each file on its own: one that cannot be read is said so, and the others still are.
+          const unreadable: string[] = [];
           for (const f of files) {
-            const d = await describeFile(f);
+            const d = await describeFile(f).catch((err: unknown) => {
+              if (err instanceof SikaError && err.code === 'UNREADABLE_RESPONSE') return err;
+              throw err;
+            });
+            if (d instanceof SikaError) {
+              unreadable.push(basename(f));
+              const reason = d.message.startsWith(`${basename(f)}: `)
+                ? d.message.slice(basename(f).length + 2)
+                : d.message;
+              process.stdout.write(
+                o.json
+                  ? `${JSON.stringify({ fileName: basename(f), unreadable: reason })}\n`
+                  : `${basename(f)}: UNREADABLE: ${reason}\n`,
+              );
+              continue;
+            }
             process.stdout.write(
               o.json ? `${JSON.stringify(plain(d))}\n` : `${describeAsText(d)}\n`,
+            );
+          }
+          if (unreadable.length > 0) {
+            throw new SikaError(
+              'UNREADABLE_RESPONSE',
+              `${unreadable.length} of ${files.length} files unreadable: ${unreadable.join(', ')}`,
             );
           }
           return;
         }
         if (!o.as) throw new SikaError('USAGE', 'say who loads the files with --as USER');
         const loadedBy = o.as;
+        const quarantined: string[] = [];
         await withDatabase(async ({ database }) => {
           const results = o.dir
             ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy })
             : await sequential(files, (path) => reconcileFile(database.db, { path, loadedBy }));
+          if (o.dir && results.length === 0) {
+            process.stdout.write(`no response files in ${o.dir}\n`);
+          }
+          quarantined.push(
+            ...results.filter((r) => r.state === 'quarantined').map((r) => r.fileName),
+          );
           const touched = [...new Set(results.flatMap((r) => r.cycles.map((c) => c.cycleId)))];
           const totals = [];
           for (const id of touched.sort((a, b) => a - b))
             totals.push(await controlTotals(database.db, id));
           printReconcile(results, totals);
         });
+        failIfQuarantined(quarantined);
       },
     );
 }

@@ -521,18 +521,32 @@ export const submissions = pgTable(
 // ---------------------------------------------------------------- reconciliation
 
 /** Every response file, kept by content hash: the same file loaded twice is counted once. */
-export const settlementFiles = pgTable('settlement_files', {
-  id: serial('id').primaryKey(),
-  sha256: text('sha256').notNull().unique(),
-  fileName: text('file_name').notNull(),
-  format: text('format').notNull(),
-  messageId: text('message_id'),
-  originalMessageId: text('original_message_id'),
-  groupStatus: text('group_status'),
-  recordCount: integer('record_count').notNull().default(0),
-  loadedBy: text('loaded_by').notNull(),
-  loadedAt: createdAt(),
-});
+export const settlementFiles = pgTable(
+  'settlement_files',
+  {
+    id: serial('id').primaryKey(),
+    sha256: text('sha256').notNull().unique(),
+    fileName: text('file_name').notNull(),
+    format: text('format').notNull(),
+    messageId: text('message_id'),
+    originalMessageId: text('original_message_id'),
+    groupStatus: text('group_status'),
+    recordCount: integer('record_count').notNull().default(0),
+    loadedBy: text('loaded_by').notNull(),
+    loadedAt: createdAt(),
+    /**
+     * loaded | repeat (the same message as repeat_of, other bytes: moved nothing) | quarantined
+     * (unreadable, or answers no file this database sent: moved nothing); note says why.
+     */
+    state: text('state').notNull().default('loaded'),
+    note: text('note'),
+    repeatOf: integer('repeat_of').references((): AnyPgColumn => settlementFiles.id),
+    /** The file's records lie in this id range (null for files loaded before it was kept). */
+    firstRecordId: bigint('first_record_id', { mode: 'number' }),
+    lastRecordId: bigint('last_record_id', { mode: 'number' }),
+  },
+  (t) => [index('settlement_files_message_idx').on(t.format, t.messageId)],
+);
 
 /**
  * Hundreds of thousands of rows per file: the references of settlement_records and

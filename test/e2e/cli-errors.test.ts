@@ -141,22 +141,25 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
     expect(r.err).toMatch(/households\.csv/);
   });
 
-  it('a response file that is not XML is refused, naming it', async () => {
+  it('a response file that is not XML is quarantined with its reason, naming it', async () => {
     const file = join(work, 'garbage.xml');
     writeFileSync(file, 'this is not a status report');
     const r = await sika('reconcile', file, '--as', 'efua.owusu');
     expect(r.code).toBe(65);
-    expect(r.err).toMatch(/garbage\.xml/);
+    expect(r.out).toMatch(/^garbage\.xml: QUARANTINED: unreadable: not well-formed XML \(/);
+    expect(r.err).toBe(
+      'sika: 1 file quarantined, nothing moved by it: garbage.xml [UNREADABLE_RESPONSE]\n',
+    );
   });
 
-  it('has written nothing after all those refusals', async () => {
+  it('has written nothing after all those refusals but the quarantined file', async () => {
     const [n] = await rows<{ files: number; cycles: number; settlements: number }>(
       t.db,
       sql`SELECT (SELECT count(*)::int FROM import_files) AS files,
                  (SELECT count(*)::int FROM cycles) AS cycles,
                  (SELECT count(*)::int FROM settlement_files) AS settlements`,
     );
-    expect(n).toEqual({ files: 0, cycles: 0, settlements: 0 });
+    expect(n).toEqual({ files: 0, cycles: 0, settlements: 1 });
   });
 
   it.each([

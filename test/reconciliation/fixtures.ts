@@ -130,6 +130,9 @@ export async function writePain002(
     groupReason?: string;
     paymentInfoId?: string;
     paymentInfoStatus?: string;
+    /** OrgnlNbOfTxs and OrgnlCtrlSum of the group, when given. */
+    numberOfTxs?: number;
+    controlSum?: string;
     txs: Iterable<TxSpec>;
   },
 ): Promise<string> {
@@ -141,6 +144,8 @@ export async function writePain002(
     `<GrpHdr><MsgId>${p.messageId}</MsgId><CreDtTm>2030-03-01T10:00:00</CreDtTm></GrpHdr>`,
     `<OrgnlGrpInfAndSts><OrgnlMsgId>${p.originalMessageId}</OrgnlMsgId>`,
     '<OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>',
+    p.numberOfTxs === undefined ? '' : `<OrgnlNbOfTxs>${p.numberOfTxs}</OrgnlNbOfTxs>`,
+    p.controlSum === undefined ? '' : `<OrgnlCtrlSum>${p.controlSum}</OrgnlCtrlSum>`,
     p.groupStatus ? `<GrpSts>${p.groupStatus}</GrpSts>${reason(p.groupReason)}` : '',
     '</OrgnlGrpInfAndSts>',
     `<OrgnlPmtInfAndSts><OrgnlPmtInfId>${p.paymentInfoId ?? `${p.originalMessageId}-P1`}</OrgnlPmtInfId>`,

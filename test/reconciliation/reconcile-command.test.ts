@@ -4,15 +4,20 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerReconcile } from '../../src/cli/reconcile-command.js';
-import { FIXTURES } from './fixtures.js';
+import { FIXTURES, SAMPLES } from './fixtures.js';
+
+/** What the last command printed, also when it failed. */
+let printed = '';
 
 /** Runs one command line in-process; returns what it printed. */
 async function sika(...args: string[]): Promise<string> {
   const program = new Command('sika').exitOverride();
   registerReconcile(program);
   let out = '';
+  printed = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
     out += String(s);
+    printed = out;
     return true;
   });
   try {
@@ -83,8 +88,9 @@ describe('sika reconcile --dry-run', () => {
       'refused-am10.xml: pain.002, message GHIPSS-RSP-202-1, 0 records',
       'answers message SIKA-LEAP-202-EZWICH-1: 4 payments, control sum GH¢ 1,480.00',
       'REFUSED AS A WHOLE: group status RJCT, reason AM10 (Control sum wrong). No payment of ' +
-        'SIKA-LEAP-202-EZWICH-1 was made; the file is sent again only with ' +
-        'sika submit --resend FILE --reason TEXT',
+        'SIKA-LEAP-202-EZWICH-1 was made. Send the file again with sika submit --resend FILE ' +
+        '--reason TEXT before loading this report: reconciling it fails every line of the file, ' +
+        'and the lines are then paid again only by resolving their exceptions "pay again"',
       'by status:',
       '  (none)',
       'by reason:',
@@ -136,9 +142,53 @@ describe('sika reconcile --dry-run', () => {
     ]);
     const json = JSON.parse(await sika('reconcile', '--dry-run', '--json', path));
     expect(json.byCurrency).toEqual({
-      GHS: { records: 4, amount: '1470.50' },
-      USD: { records: 1, amount: '440.00' },
+      GHS: { records: 4, amount: '1470.50', withoutAmount: 0 },
+      USD: { records: 1, amount: '440.00', withoutAmount: 0 },
     });
+  });
+
+  it('reads every file on its own, says which one is unreadable and why, then fails', async () => {
+    let out = '';
+    const err = await sika(
+      'reconcile',
+      '--dry-run',
+      join(SAMPLES, 'camt054-v2-genkgo.xml'),
+      join(SAMPLES, 'pain001-v3-example.xml'),
+      join(SAMPLES, 'pain002-ch-postfinance-reject.xml'),
+    ).then(
+      (o) => ((out = o), null),
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      code: 'UNREADABLE_RESPONSE',
+      message: '1 of 3 files unreadable: pain001-v3-example.xml',
+    });
+    // What was printed before the failure.
+    expect(out).toBe('');
+    out = printed;
+    expect(out).toContain(
+      'pain001-v3-example.xml: UNREADABLE: it is a pain.001 message, not a pain.002\n',
+    );
+    expect(out).toContain(
+      'camt054-v2-genkgo.xml: camt.054, message AAAASESS-FP-ACCR001, 3 records\n',
+    );
+    expect(out).toContain(`  ${'BOOK'.padEnd(10)} ${'3'.padStart(8)}  no amount\n`);
+    expect(out).toContain('pain002-ch-postfinance-reject.xml: pain.002');
+    expect(out).toContain(`  ${'RJCT'.padEnd(10)} ${'1'.padStart(8)}  no amount\n`);
+    expect(out).not.toContain('GH¢ 0.00');
+  });
+
+  it('says how many records of a tally give no amount when some do', async () => {
+    const path = await variant('mixed-201.xml', 'one-without-amount-201.xml', (xml) =>
+      xml.replace('<OrgnlTxRef><Amt><InstdAmt Ccy="GHS">440.00</InstdAmt></Amt></OrgnlTxRef>', ''),
+    );
+    const out = await sika('reconcile', '--dry-run', path);
+    expect(out).toContain(
+      `  ${'RJCT'.padEnd(10)} ${'2'.padStart(8)}  GH¢ 256.50 (1 without amount)\n`,
+    );
+    expect(out).toContain(`  ${'AC04'.padEnd(10)} ${'1'.padStart(8)}  no amount\n`);
+    const json = JSON.parse(await sika('reconcile', '--dry-run', '--json', path));
+    expect(json.recordsWithoutAmount).toBe(1);
   });
 
   it.each([

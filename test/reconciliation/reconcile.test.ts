@@ -506,7 +506,7 @@ describe('volume and folders', () => {
     expect(await cycleStatus(cycleId)).toBe('reconciled');
   }, 60_000);
 
-  it('brings the cycles of the files before an unreadable one up to date, then stops', async () => {
+  it('quarantines an unreadable file of a folder with its reason and goes on with the next', async () => {
     const { cycleId, submissions } = await createSubmittedCycle(t.db, {
       cycleNumber: 302,
       lines: ['120.00', '80.50'],
@@ -515,30 +515,57 @@ describe('volume and folders', () => {
     await writePain002(dir, '01-settled.xml', {
       messageId: 'RSP-302',
       originalMessageId: submissions[0]!.messageId,
-      txs: [
-        { endToEndId: endToEndId(302, 1), status: 'ACSC' },
-        { endToEndId: endToEndId(302, 2), status: 'RJCT', reason: 'AC04' },
-      ],
+      txs: [{ endToEndId: endToEndId(302, 1), status: 'ACSC' }],
     });
     await writeFile(join(dir, '02-broken.xml'), 'not xml at all');
+    await writePain002(dir, '03-rejected.xml', {
+      messageId: 'RSP-302-B',
+      originalMessageId: submissions[0]!.messageId,
+      txs: [{ endToEndId: endToEndId(302, 2), status: 'RJCT', reason: 'AC04' }],
+    });
 
-    const err = await reconcileDirectory(t.db, { dir, loadedBy }).catch((e: unknown) => e);
-    expect((err as SikaError).code).toBe('UNREADABLE_RESPONSE');
-    expect((err as SikaError).message).toMatch(/^02-broken.xml: /);
+    const results = await reconcileDirectory(t.db, { dir, loadedBy });
+    expect(results.map((r) => [r.fileName, r.state, r.paid, r.failed])).toEqual([
+      ['01-settled.xml', 'loaded', 1, 0],
+      ['02-broken.xml', 'quarantined', 0, 0],
+      ['03-rejected.xml', 'loaded', 0, 1],
+    ]);
+    expect(results[1]!.note).toMatch(/^unreadable: /);
     expect(await lineStates(cycleId)).toEqual([
       [1, 'paid', null],
       [2, 'failed', 'AC04'],
     ]);
     expect(await cycleStatus(cycleId)).toBe('reconciled');
+    const [kept] = await rows<{ format: string; state: string; record_count: number }>(
+      t.db,
+      sql`SELECT format, state, record_count FROM settlement_files WHERE file_name = '02-broken.xml'`,
+    );
+    expect(kept).toEqual({ format: 'unreadable', state: 'quarantined', record_count: 0 });
+
+    // The same folder again: every file is named under its own name, the broken one still
+    // quarantined.
+    const again = await reconcileDirectory(t.db, { dir, loadedBy });
+    expect(again.map((r) => [r.fileName, r.duplicate, r.state, r.repeatOf])).toEqual([
+      ['01-settled.xml', true, 'loaded', '01-settled.xml'],
+      ['02-broken.xml', true, 'quarantined', '02-broken.xml'],
+      ['03-rejected.xml', true, 'loaded', '03-rejected.xml'],
+    ]);
   });
 
-  it('refuses a file that is not XML with UNREADABLE_RESPONSE and writes nothing', async () => {
+  it('quarantines a file that is not XML with its reason, moving nothing', async () => {
     const before = await snapshot();
-    const err = await load('not-xml.xml').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SikaError);
-    expect((err as SikaError).code).toBe('UNREADABLE_RESPONSE');
-    expect((err as SikaError).message).toMatch(/^not-xml.xml: /);
-    expect(await snapshot()).toBe(before);
+    const r = await load('not-xml.xml');
+    expect(r).toMatchObject({ fileName: 'not-xml.xml', state: 'quarantined', records: 0 });
+    expect(r.note).toMatch(/^unreadable: not well-formed XML \(/);
+    const [files, records, events, exceptions, audits, lines] = before.split('/');
+    expect((await snapshot()).split('/')).toEqual([
+      String(Number(files) + 1),
+      records,
+      events,
+      exceptions,
+      String(Number(audits) + 1),
+      lines,
+    ]);
   });
 
   it.each([
