@@ -5,6 +5,7 @@ import { appendAudit } from '../src/audit/audit-log.js';
 import { rows, type Db } from '../src/db/open.js';
 import { settlementFiles } from '../src/db/schema.js';
 import { SikaError } from '../src/errors.js';
+import { archiveFile } from '../src/file-archive.js';
 import { logger } from '../src/logger.js';
 import { applyAssignments, assignStatusBlocks, type Applied } from './apply-statuses.js';
 import type { ControlTotals } from './control-equation.js';
@@ -109,6 +110,8 @@ export interface ReconcileParams {
   loadedBy: string;
   /** camt records without a reference: how many days a value date may lie from the send date. */
   valueDateToleranceDays?: number;
+  /** Content-addressed copies of every file kept (loaded, repeat, quarantined); absent: none. */
+  archiveDir?: string;
 }
 
 /**
@@ -141,6 +144,11 @@ async function reconcileOne(
   await checkFinanceUser(db, p.loadedBy, 'load settlement files');
   const fileName = basename(p.path);
   const sha256 = await sha256File(p.path);
+  // Before any row is written, so no settlement_files row lacks its bytes; a file loaded
+  // before archiving was set up gets its copy now.
+  if (p.archiveDir) {
+    await archiveFile({ archiveDir: p.archiveDir, kind: 'settlements', path: p.path, sha256 });
+  }
   const seen = await findSettlementFile(db, sha256);
   if (seen) {
     log.info({ settlementFileId: seen.id }, 'settlement file loaded before; skipped');
@@ -417,7 +425,7 @@ async function fileCounts(tx: Db, file: FileScope) {
  */
 export async function reconcileDirectory(
   db: Db,
-  p: { dir: string; loadedBy: string; valueDateToleranceDays?: number },
+  p: { dir: string } & Omit<ReconcileParams, 'path'>,
 ): Promise<ReconcileResult[]> {
   const entries = await readdir(p.dir, { withFileTypes: true }).catch(() => {
     throw new SikaError('FILE_NOT_FOUND', `${p.dir}: no such folder`, { path: p.dir });

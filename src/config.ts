@@ -7,6 +7,8 @@ const ConfigSchema = z.object({
   dbDir: z.string().default('./var/db'),
   outDir: z.string().default('./out'),
   dataDir: z.string().default('./var/data'),
+  /** Content-addressed copies of every settlement and import file loaded. */
+  archiveDir: z.string().default('./var/archive'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   logFile: z.string().default('./var/log/sika.log'),
   /** Debtor (paying) account that funds the programmes, written in every pain.001. */
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbDir: env.SIKA_DB_DIR || undefined,
     outDir: env.SIKA_OUT_DIR || undefined,
     dataDir: env.SIKA_DATA_DIR || undefined,
+    archiveDir: env.SIKA_ARCHIVE_DIR || undefined,
     logLevel: env.LOG_LEVEL || undefined,
     logFile: env.SIKA_LOG_FILE || undefined,
     debtorName: env.SIKA_DEBTOR_NAME || undefined,
@@ -55,6 +58,7 @@ const ENV_NAMES: Record<string, string> = {
   dbDir: 'SIKA_DB_DIR',
   outDir: 'SIKA_OUT_DIR',
   dataDir: 'SIKA_DATA_DIR',
+  archiveDir: 'SIKA_ARCHIVE_DIR',
   logLevel: 'LOG_LEVEL',
   logFile: 'SIKA_LOG_FILE',
   debtorName: 'SIKA_DEBTOR_NAME',

@@ -48,6 +48,7 @@ export async function runStage(
       const results = await importDirectory(db, {
         dir: p.sampleDir,
         loadedBy: DEMO_ACTORS.officer,
+        archiveDir: join(p.outDir, 'archive'),
       });
       return results.reduce((n, r) => n + r.rowsTotal, 0);
     }
@@ -64,7 +65,11 @@ export async function runStage(
       return r.files.reduce((n, f) => n + f.txCount, 0);
     }
     case 'reconcile': {
-      const results = await reconcileDirectory(db, { dir: inbox, loadedBy: DEMO_ACTORS.finance });
+      const results = await reconcileDirectory(db, {
+        dir: inbox,
+        loadedBy: DEMO_ACTORS.finance,
+        archiveDir: join(p.outDir, 'archive'),
+      });
       return results.reduce((n, r) => n + r.records, 0);
     }
     case 'reports': {
@@ -93,6 +98,7 @@ export async function runStage(
         lipwPeriod: BENCH_PERIOD,
         dataDir: join(p.outDir, 'data'),
         outDir: p.outDir,
+        archiveDir: join(p.outDir, 'archive'),
       });
       return s.cycles.reduce((n, c) => n + (c.line_counts.total ?? 0), 0);
     }

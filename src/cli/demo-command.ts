@@ -49,6 +49,7 @@ export function registerDemo(program: Command): void {
             lipwPeriod: DEFAULT_LIPW_PERIOD,
             dataDir: config.dataDir,
             outDir: config.outDir,
+            archiveDir: config.archiveDir,
             manifestKey: config.manifestKey ?? DEMO_MANIFEST_KEY,
           }),
         { databaseUrl: undefined, dbDir },

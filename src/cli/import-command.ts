@@ -69,6 +69,7 @@ export function registerImport(program: Command): void {
         const options = {
           loadedBy: o.as,
           rejectsDir: o.rejectsDir ?? join(config.outDir, 'rejects'),
+          archiveDir: config.archiveDir,
           ezwichPattern: config.ezwichPattern,
           payPeriod: o.from && o.to ? { start: o.from, end: o.to } : undefined,
         };

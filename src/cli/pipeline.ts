@@ -30,6 +30,8 @@ export interface PipelineOptions {
   lipwPeriod: { start: string; end: string };
   dataDir: string;
   outDir: string;
+  /** Where every imported and reconciled file is kept by its SHA-256. */
+  archiveDir: string;
   /** Signs the payment file manifests; the demo uses a key of its own when none is set. */
   manifestKey?: string;
 }
@@ -96,6 +98,7 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
       dir: sampleDir,
       loadedBy: DEMO_ACTORS.officer,
       rejectsDir: join(o.outDir, 'rejects'),
+      archiveDir: o.archiveDir,
     }),
   );
 
@@ -127,7 +130,7 @@ export async function runPipeline(db: Db, o: PipelineOptions): Promise<PipelineS
   );
 
   await step('reconciling the status reports', () =>
-    reconcileDirectory(db, { dir: inbox, loadedBy: DEMO_ACTORS.finance }),
+    reconcileDirectory(db, { dir: inbox, loadedBy: DEMO_ACTORS.finance, archiveDir: o.archiveDir }),
   );
 
   const reports: string[] = [];

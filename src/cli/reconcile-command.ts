@@ -142,10 +142,13 @@ export function registerReconcile(program: Command): void {
         if (!o.as) throw new SikaError('USAGE', 'say who loads the files with --as USER');
         const loadedBy = o.as;
         const quarantined: string[] = [];
-        await withDatabase(async ({ database }) => {
+        await withDatabase(async ({ database, config }) => {
+          const { archiveDir } = config;
           const results = o.dir
-            ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy })
-            : await sequential(files, (path) => reconcileFile(database.db, { path, loadedBy }));
+            ? await reconcileDirectory(database.db, { dir: o.dir, loadedBy, archiveDir })
+            : await sequential(files, (path) =>
+                reconcileFile(database.db, { path, loadedBy, archiveDir }),
+              );
           if (o.dir && results.length === 0) {
             process.stdout.write(`no response files in ${o.dir}\n`);
           }

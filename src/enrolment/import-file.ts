@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { rows, type Db } from '../db/open.js';
 import { importFiles } from '../db/schema.js';
 import { SikaError } from '../errors.js';
+import { archiveFile } from '../file-archive.js';
 import { logger } from '../logger.js';
 import { requireRole } from '../users/roles.js';
 import { claimFile } from './file-claim.js';
@@ -34,6 +35,8 @@ export interface ImportFileParams {
   asOf?: string;
   /** Folder for the rejects file (NAME.import-ID-TIME.rejects.csv or .xlsx); default: none. */
   rejectsDir?: string;
+  /** Folder of content-addressed copies of every file stored (imports/); default: none. */
+  archiveDir?: string;
   /** Longest value of a cell (FIELD_TOO_LONG); default 1,000 characters. */
   maxFieldLength?: number;
   /** LIPW pay period: attendance outside it is rejected (OUTSIDE_PAY_PERIOD); default: none. */
@@ -103,6 +106,15 @@ export async function importFile(db: Db, p: ImportFileParams): Promise<ImportRes
     format: source.format,
     encoding: source.encoding,
   };
+  // Before the import_files row, so no row lacks its bytes.
+  if (p.archiveDir) {
+    await archiveFile({
+      archiveDir: p.archiveDir,
+      kind: 'imports',
+      path: p.path,
+      sha256: source.sha256,
+    });
+  }
   const claim = await claimFile(db, { ...base, loadedBy: p.loadedBy });
   const fileId = claim.done ? claim.result.fileId : claim.fileId;
   const rejectsFile = async () =>

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ function sika(...args: string[]): Promise<{ code: number | null; out: string; er
           ...process.env,
           DATABASE_URL: t.url,
           SIKA_OUT_DIR: join(work, 'out'),
+          SIKA_ARCHIVE_DIR: join(work, 'archive'),
           SIKA_LOG_FILE: join(work, 'sika.log'),
         },
       },
@@ -150,6 +152,9 @@ describe('the command line refuses bad input clearly and changes nothing', () =>
     expect(r.err).toBe(
       'sika: 1 file quarantined, nothing moved by it: garbage.xml [UNREADABLE_RESPONSE]\n',
     );
+    const sha = createHash('sha256').update('this is not a status report').digest('hex');
+    const kept = join(work, 'archive', 'settlements', sha.slice(0, 2), `${sha}.xml`);
+    expect(readFileSync(kept, 'utf8')).toBe('this is not a status report');
   });
 
   it('has written nothing after all those refusals but the quarantined file', async () => {

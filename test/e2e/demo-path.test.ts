@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,9 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_KINDS } from '../../reports/index.js';
 import { runPipeline, type PipelineSummary } from '../../src/cli/pipeline.js';
 import { rows } from '../../src/db/open.js';
+import { archivePath, type ArchiveKind } from '../../src/file-archive.js';
 import { money, sum } from '../../src/money.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { pain001SchemaErrors } from '../ghipss/xml-helpers.js';
+
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 let t: TestDatabase;
 let dir: string;
@@ -27,6 +31,7 @@ beforeAll(async () => {
     lipwPeriod: { start: '2026-11-02', end: '2026-11-15' },
     dataDir: join(dir, 'data'),
     outDir: join(dir, 'out'),
+    archiveDir: join(dir, 'archive'),
   });
 }, 300_000);
 
@@ -72,6 +77,29 @@ describe('the demo path on a small sample', () => {
         failed: c.failed,
       });
     }
+  });
+
+  it('archives every imported and reconciled file under its SHA-256', async () => {
+    const archive = join(dir, 'archive');
+    const check = async (table: string, kind: ArchiveKind) => {
+      const files = await rows<{ sha256: string; file_name: string }>(
+        t.db,
+        sql`SELECT sha256, file_name FROM ${sql.raw(table)} ORDER BY id`,
+      );
+      for (const f of files) {
+        const bytes = readFileSync(archivePath(archive, kind, f.sha256, f.file_name));
+        expect(sha256Of(bytes)).toBe(f.sha256);
+      }
+      return files.length;
+    };
+    expect(await check('import_files', 'imports')).toBe(6);
+    expect(await check('settlement_files', 'settlements')).toBe(summary.response_files.length);
+    const archived = (kind: ArchiveKind) =>
+      readdirSync(join(archive, kind), { recursive: true, withFileTypes: true }).filter((e) =>
+        e.isFile(),
+      ).length;
+    expect(archived('imports')).toBe(6);
+    expect(archived('settlements')).toBe(summary.response_files.length);
   });
 
   it('writes summary.json with the same figures', () => {

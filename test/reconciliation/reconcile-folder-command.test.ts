@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -10,14 +10,18 @@ import { createSubmittedCycle, endToEndId, messageId, writePain002 } from './fix
 let t: TestDatabase;
 let tmp: string;
 const saved = process.env.DATABASE_URL;
+const savedArchive = process.env.SIKA_ARCHIVE_DIR;
 
 beforeAll(async () => {
   t = await createTestDatabase();
   process.env.DATABASE_URL = t.url;
   tmp = await mkdtemp(join(tmpdir(), 'sika-folder-'));
+  process.env.SIKA_ARCHIVE_DIR = join(tmp, 'archive');
 });
 afterAll(async () => {
   process.env.DATABASE_URL = saved;
+  if (savedArchive === undefined) delete process.env.SIKA_ARCHIVE_DIR;
+  else process.env.SIKA_ARCHIVE_DIR = savedArchive;
   await t.drop();
   await rm(tmp, { recursive: true, force: true });
 });
@@ -88,5 +92,11 @@ describe('sika reconcile --dir', () => {
       code: 'UNREADABLE_RESPONSE',
       message: '2 files quarantined, nothing moved by them: 02-broken.xml, 05-foreign.xml',
     });
+    // Loaded, unreadable, repeat and foreign alike are archived; the copy is 01's bytes again.
+    const archived = await readdir(join(tmp, 'archive', 'settlements'), {
+      recursive: true,
+      withFileTypes: true,
+    });
+    expect(archived.filter((e) => e.isFile())).toHaveLength(4);
   });
 });
