@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SikaError } from './errors.js';
 import { makeOutputDir } from './make-dir.js';
+import { syncFile, syncFolder } from './sync-file.js';
 
 /** settlements: response files (settlement_files); imports: enrolment files (import_files). */
 export type ArchiveKind = 'settlements' | 'imports';
@@ -58,7 +59,7 @@ export async function archiveFile(p: {
     ).catch((err: unknown) => {
       throw (err as NodeJS.ErrnoException).path === p.path ? err : unwritable(err);
     });
-    await syncPath(temp, 'r+').catch((err: unknown) => {
+    await syncFile(temp).catch((err: unknown) => {
       throw unwritable(err);
     });
   } catch (err) {
@@ -76,7 +77,7 @@ export async function archiveFile(p: {
     await rm(temp, { force: true });
     throw unwritable(err);
   });
-  await syncPath(folder, 'r');
+  await syncFolder(folder);
   return { archivedAs: target, added: true };
 }
 
@@ -86,14 +87,4 @@ async function exists(path: string): Promise<boolean> {
     (s) => s.isFile(),
     () => false,
   );
-}
-
-/** fsync by path: the copy's bytes, then the folder, so that the rename is on disk too. */
-async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
-  const handle = await open(path, flags);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

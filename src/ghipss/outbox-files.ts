@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, open, rename, rm, writeFile } from 'node:fs/promises';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SikaError } from '../errors.js';
 import { makeDir } from '../make-dir.js';
+import { syncFile } from '../sync-file.js';
 
 /**
  * A file system failure in the outbox as the refusal the caller sees; anything else (a database
@@ -36,15 +37,7 @@ export function temporaryPath(dir: string, fileName: string): string {
   return join(dir, `.${fileName}.tmp`);
 }
 
-/** Forces a written file to disk, so a rename never publishes a file a crash could empty. */
-export async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { syncFile } from '../sync-file.js';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
