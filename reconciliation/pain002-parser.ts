@@ -164,6 +164,13 @@ export async function* parsePain002(
     } else if (rel === 'StsRsnInf/AddtlInf' && value) r.texts.push(value);
   };
 
+  // Each open element's innermost enclosing scope (itself when it is one) and its path below
+  // that scope ('' for the scope itself), kept as elements open: a national report has some
+  // three million elements, and working these out from the whole stack at every tag cost more
+  // than the XML parsing itself.
+  const scopes: (Scope | null)[] = [];
+  const rels: string[] = [];
+  let openPaymentInfos = 0;
   const parser = new SaxesParser({ xmlns: false, fileName: name });
   parser.on('opentag', (tag) => {
     const local = localName(tag.name);
@@ -181,17 +188,28 @@ export async function* parsePain002(
         kind ? `it is a ${kind} message, not a pain.002` : `${local} is not a pain.002 report`,
       );
     }
+    const parentScope = depth > 0 ? scopes[depth - 1]! : null;
     stack.push(local);
+    if (isScope(local)) {
+      scopes.push(local);
+      rels.push('');
+    } else {
+      const parentRel = depth > 0 ? rels[depth - 1]! : '';
+      scopes.push(parentScope);
+      rels.push(parentScope === null ? '' : parentRel ? `${parentRel}/${local}` : local);
+    }
     text = '';
-    if (local === 'OrgnlPmtInfAndSts' && depth <= 2) {
-      sendHeader();
-      pmt = { id: '', status: '', reason: newReason(), sent: false };
-    } else if (local === 'TxInfAndSts' && stack.includes('OrgnlPmtInfAndSts')) {
+    if (local === 'OrgnlPmtInfAndSts') {
+      openPaymentInfos++;
+      if (depth <= 2) {
+        sendHeader();
+        pmt = { id: '', status: '', reason: newReason(), sent: false };
+      }
+    } else if (local === 'TxInfAndSts' && openPaymentInfos > 0) {
       sendPaymentInfo();
       tx = { e2e: '', status: '', reason: newReason(), amount: '', ccy: '' };
     } else if (local === 'StsRsnInf') {
-      const scope = scopeOf(stack.slice(0, -1));
-      if (scope) draftReason(scope).seen++;
+      if (parentScope) draftReason(parentScope).seen++;
     } else if (local === 'InstdAmt' || local === 'Amt') {
       pendingCcy = tag.attributes['Ccy'] ?? '';
     }
@@ -201,17 +219,20 @@ export async function* parsePain002(
   parser.on('text', (t) => (text += t));
   parser.on('cdata', (t) => (text += t));
   parser.on('closetag', () => {
-    const local = stack[stack.length - 1] ?? '';
-    const scope = scopeOf(stack);
+    const depth = stack.length - 1;
+    const local = stack[depth] ?? '';
+    const scope = depth >= 0 ? scopes[depth]! : null;
     const value = text.trim();
-    if (scope) {
-      const rel = stack.slice(stack.lastIndexOf(scope) + 1).join('/');
-      onValue(scope, rel, value);
+    if (scope) onValue(scope, rels[depth]!, value);
+    if (local === 'TxInfAndSts' && openPaymentInfos > 0) finishTransaction();
+    if (local === 'OrgnlPmtInfAndSts') {
+      sendPaymentInfo();
+      openPaymentInfos--;
     }
-    if (local === 'TxInfAndSts' && stack.includes('OrgnlPmtInfAndSts')) finishTransaction();
-    if (local === 'OrgnlPmtInfAndSts') sendPaymentInfo();
     if (local === 'OrgnlGrpInfAndSts') sendHeader();
     stack.pop();
+    scopes.pop();
+    rels.pop();
     text = '';
   });
 
@@ -279,12 +300,8 @@ export async function* parsePain002(
   yield* out.splice(0);
 }
 
-function scopeOf(stack: string[]): Scope | null {
-  for (let i = stack.length - 1; i >= 0; i--) {
-    const name = stack[i] as Scope;
-    if (SCOPES.includes(name)) return name;
-  }
-  return null;
+function isScope(name: string): name is Scope {
+  return (SCOPES as readonly string[]).includes(name);
 }
 
 export interface Pain002Report extends Pain002Header {
