@@ -57,8 +57,9 @@ export async function findSettlementFile(db: Db, sha256: string) {
 }
 
 /**
- * The records of one file: ids are taken in one transaction under the reconciliation lock, so a
- * file's records lie in one id range and every step reads them through the primary key.
+ * The records of one file: ids are taken in one transaction, so a file's records lie in one id
+ * range (the ids of another file written at the same time by another process may fall inside it,
+ * hence the file id beside the range) and every step reads them through the primary key.
  */
 export interface FileScope {
   fileId: number;

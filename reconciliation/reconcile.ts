@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../src/audit/audit-log.js';
-import { rows, type Db } from '../src/db/open.js';
+import { rows, singleConnection, sqlState, type Db } from '../src/db/open.js';
 import { settlementFiles } from '../src/db/schema.js';
 import { SikaError } from '../src/errors.js';
 import { archiveFile } from '../src/file-archive.js';
@@ -135,10 +135,31 @@ interface Run {
   deferClose: boolean;
 }
 
+/**
+ * A file of a folder run on PostgreSQL reads its records and writes them, in its own transaction,
+ * while the file before it is still being matched and applied; only then does it wait its turn
+ * and take the reconciliation lock. Writing a new file's records moves no line and reads only
+ * sealed line data (EndToEndId, amount), so it needs no lock; everything that reads or moves
+ * line statuses still runs one file at a time, in name order.
+ */
+interface Turn {
+  /** Settles once the file before is committed; rejects when it failed, and this one gives up. */
+  ready: Promise<void>;
+  /**
+   * Tells the run this file's records are written and the file before it is in (or this one
+   * failed): the next file may start. So one file is read while one is applied, never more.
+   */
+  read: () => void;
+}
+
+/** Thrown in a file that waited for one that failed: the run stops at the earlier failure. */
+class RunStopped extends Error {}
+
 async function reconcileOne(
   db: Db,
   p: ReconcileParams,
   run: Run,
+  turn?: Turn,
 ): Promise<{ result: ReconcileResult; touched: number[] }> {
   await assertFile(p.path);
   await checkFinanceUser(db, p.loadedBy, 'load settlement files');
@@ -155,9 +176,19 @@ async function reconcileOne(
     return { result: duplicateResult(seen, fileName), touched: [] };
   }
   try {
-    return await loadAndApply(db, p, run, { fileName, sha256 });
+    return await loadAndApply(db, p, run, { fileName, sha256 }, turn);
   } catch (err) {
+    turn?.read();
+    const state = sqlState(err);
+    if (turn && (state === '23505' || state === '40P01')) {
+      // A file with the same bytes was being loaded at the same time, in this run or by another
+      // process; this one's transaction was rolled back. Once the files before it are in, it is
+      // loaded again in the ordinary way, and is then found loaded before.
+      await turn.ready;
+      return reconcileOne(db, p, run);
+    }
     if (!(err instanceof SikaError) || err.code !== 'UNREADABLE_RESPONSE') throw err;
+    await turn?.ready;
     const reason = err.message.startsWith(`${fileName}: `)
       ? err.message.slice(fileName.length + 2)
       : err.message;
@@ -220,6 +251,7 @@ async function loadAndApply(
   p: ReconcileParams,
   run: Run,
   f: { fileName: string; sha256: string },
+  turn?: Turn,
 ): Promise<{ result: ReconcileResult; touched: number[] }> {
   const { fileName, sha256 } = f;
   const sniffed = await sniffFormat(p.path);
@@ -230,7 +262,7 @@ async function loadAndApply(
   let touchedIds: number[] = [];
   const result = await db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
+    if (!turn) await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
     // The working sets of a 50,000-line file (the lines moved, their events) then stay in
     // memory instead of spilling to temporary files; for this transaction only.
     await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
@@ -248,6 +280,12 @@ async function loadAndApply(
     const loaded = format === 'pain.002' ? await loadFile(tx, args) : await loadCamtFile(tx, args);
     const file: FileScope = loaded;
     lap('load');
+    if (turn) {
+      await turn.ready;
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
+      turn.read();
+      lap('wait');
+    }
     const base = {
       settlementFileId: file.fileId,
       fileName,
@@ -414,7 +452,8 @@ async function fileCounts(tx: Db, file: FileScope) {
           count(*) FILTER (WHERE e.kind = 'conflicting_status')::int AS conflicts,
           count(*)::int AS exceptions
         FROM exceptions e JOIN settlement_records r ON r.id = e.settlement_record_id
-        WHERE ${inFile(file)}`,
+        WHERE e.settlement_record_id BETWEEN ${file.firstId} AND ${file.lastId}
+          AND ${inFile(file)}`,
   );
   return c ?? { matched: 0, unknown: 0, ambiguous: 0, conflicts: 0, exceptions: 0 };
 }
@@ -438,22 +477,68 @@ export async function reconcileDirectory(
   // once per file. Each file's transaction only moves statuses, which the sealed amounts of a
   // cycle's lines cannot leave unbalanced, so the check at the end covers every file before it.
   const run: Run = { ranges: new Map(), deferClose: true };
+  const settled = await Promise.allSettled(await startFiles(db, p, names, run));
   const done: { result: ReconcileResult; touched: number[] }[] = [];
-  try {
-    for (const name of names) {
-      done.push(await reconcileOne(db, { ...p, path: join(p.dir, name) }, run));
+  for (const s of settled) {
+    if (s.status === 'fulfilled') {
+      done.push(s.value);
+      continue;
     }
-  } catch (err) {
     // The files reconciled before the one that failed are committed: their cycles still close.
     await closeRun(db, done).catch((closeErr: unknown) =>
       log.error({ err: closeErr }, 'cycles not brought up to date after a failed file'),
     );
-    throw err;
+    throw s.reason;
   }
   await closeRun(db, done);
   return done.map((d) => d.result);
 }
 
+/**
+ * Starts the files of a folder in name order and stops starting them after one fails. PGlite (one
+ * connection) reconciles each file before the next begins; on PostgreSQL the next file begins
+ * when this one's records are written (see Turn), so at most two are in hand.
+ */
+async function startFiles(
+  db: Db,
+  p: { dir: string } & Omit<ReconcileParams, 'path'>,
+  names: string[],
+  run: Run,
+): Promise<Promise<{ result: ReconcileResult; touched: number[] }>[]> {
+  const overlap = !singleConnection(db);
+  const started: Promise<{ result: ReconcileResult; touched: number[] }>[] = [];
+  let failed = false;
+  let before: Promise<unknown> = Promise.resolve();
+  for (const name of names) {
+    if (failed) break;
+    const params = { ...p, path: join(p.dir, name) };
+    if (!overlap) {
+      const one = reconcileOne(db, params, run);
+      started.push(one);
+      await one.catch(() => (failed = true));
+      continue;
+    }
+    let read!: () => void;
+    const readDone = new Promise<void>((resolve) => (read = resolve));
+    const ready = before.then(
+      () => undefined,
+      () => {
+        throw new RunStopped('an earlier file of the run failed');
+      },
+    );
+    // Handled where it is awaited; a file that never gets that far must not leave it unhandled.
+    ready.catch(() => undefined);
+    const one = reconcileOne(db, params, run, { ready, read });
+    one.then(read, () => {
+      failed = true;
+      read();
+    });
+    started.push(one);
+    before = one;
+    await readDone;
+  }
+  return started;
+}
 /** Checks and updates, in one transaction, the cycles a run's files touched. */
 async function closeRun(
   db: Db,

@@ -158,6 +158,8 @@ export function registerBench(program: Command): void {
           formats?: string;
         },
       ) => {
+        const config = loadConfig();
+        initLogger({ level: config.logLevel, file: config.logFile });
         const database = await openDatabase({ databaseUrl: o.url, dbDir: '' });
         try {
           const started = process.hrtime.bigint();

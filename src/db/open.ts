@@ -60,3 +60,18 @@ export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/** The database is PGlite: one connection, one statement at a time. */
+export function singleConnection(db: Db): boolean {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return !(client instanceof pg.Pool);
+}
+
+/** PostgreSQL's SQLSTATE of an error from node-postgres or PGlite (drizzle keeps it as the cause). */
+export function sqlState(err: unknown): string | undefined {
+  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}

@@ -629,6 +629,7 @@ export const exceptions = pgTable(
   (t) => [
     index('exceptions_cycle_idx').on(t.cycleId),
     index('exceptions_line_idx').on(t.payrollLineId),
+    index('exceptions_record_idx').on(t.settlementRecordId),
   ],
 );
 

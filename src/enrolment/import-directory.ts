@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../config.js';
-import type { Db } from '../db/open.js';
+import { singleConnection, type Db } from '../db/open.js';
 import { FILE_NAMES } from '../sample/file-layout.js';
 import { importFile, type ImportFileParams } from './import-file.js';
 import { requireFile } from './source.js';
@@ -34,12 +33,6 @@ export const CHAINS: readonly (readonly (readonly ImportKind[])[])[] = [
   [['households'], ['members', 'instruments']],
   [['subprojects'], ['workers'], ['attendance']],
 ];
-
-/** The database is PGlite (one connection, one statement at a time). */
-function singleConnection(db: Db): boolean {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  return !(client instanceof pg.Pool);
-}
 
 /**
  * Waits for every promise, so that no load is left running behind the caller's back, then

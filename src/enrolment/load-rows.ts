@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import { sqlState, type Db } from '../db/open.js';
 import { findingsInsert, rejectsInsert, type RejectRow, type UpsertCounts } from './batch-sql.js';
 import { SHOWN_REJECTS } from './file-claim.js';
 import type { KindRules } from './rules/rule.js';
@@ -99,7 +99,7 @@ export async function loadRows<Ctx, Value>(
     try {
       saved = await transaction(batch);
     } catch (err) {
-      if (!batch.insert || !isUniqueViolation(err)) throw err;
+      if (!batch.insert || sqlState(err) !== '23505') throw err;
       // A key new when the file began was stored since by another load: all by the upsert.
       const values = [...batch.fresh, ...batch.upserted];
       saved = await transaction({
@@ -210,12 +210,4 @@ function rawRow(header: string[], values: string[], maxLength: number): Record<s
     (v, i) => (raw[columnName(header, i)] = v.length > maxLength ? `${v.slice(0, maxLength)}…` : v),
   );
   return raw;
-}
-
-/** PostgreSQL's unique_violation, from node-postgres or PGlite (drizzle keeps it as the cause). */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -9,6 +9,7 @@ import { SikaError } from '../../src/errors.js';
 import { money, sum } from '../../src/money.js';
 import { reconcileDirectory, reconcileFile } from '../../reconciliation/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { writeCamt } from './camt-fixtures.js';
 import { createSubmittedCycle, endToEndId, FIXTURES, writePain002 } from './fixtures.js';
 
 let t: TestDatabase;
@@ -549,6 +550,106 @@ describe('volume and folders', () => {
       ['01-settled.xml', true, 'loaded', '01-settled.xml'],
       ['02-broken.xml', true, 'quarantined', '02-broken.xml'],
       ['03-rejected.xml', true, 'loaded', '03-rejected.xml'],
+    ]);
+  });
+
+  // On PostgreSQL a folder's next file is read while the one before is still being applied.
+  it('applies the files of a folder in name order while reading the next ahead', async () => {
+    const { cycleId, submissions } = await createSubmittedCycle(t.db, {
+      cycleNumber: 303,
+      lines: ['150.00', '95.25', '60.10'],
+    });
+    const dir = await mkdtemp(join(tmp, 'inbox-'));
+    const original = submissions[0]!.messageId;
+    await writePain002(dir, '01-settled.xml', {
+      messageId: 'RSP-303-A',
+      originalMessageId: original,
+      txs: [1, 2, 3].map((i) => ({ endToEndId: endToEndId(303, i), status: 'ACSC' })),
+    });
+    // Only a line the file before paid can come back; only a settled line can conflict.
+    await writeCamt(dir, '02-returned.xml', {
+      format: 'camt.054',
+      version: '08',
+      messageId: 'NTF-303',
+      entries: [
+        {
+          endToEndId: endToEndId(303, 1),
+          amount: '150.00',
+          creditDebit: 'CRDT',
+          subFamily: 'RRTN',
+          reason: 'AC04',
+        },
+      ],
+    });
+    await writePain002(dir, '03-rejected.xml', {
+      messageId: 'RSP-303-B',
+      originalMessageId: original,
+      txs: [{ endToEndId: endToEndId(303, 2), status: 'RJCT', reason: 'AC01' }],
+    });
+
+    const results = await reconcileDirectory(t.db, { dir, loadedBy });
+    expect(
+      results.map((r) => [r.fileName, r.state, r.paid, r.failed, r.returned, r.conflicts]),
+    ).toEqual([
+      ['01-settled.xml', 'loaded', 3, 0, 0, 0],
+      ['02-returned.xml', 'loaded', 0, 0, 1, 0],
+      ['03-rejected.xml', 'loaded', 0, 0, 0, 1],
+    ]);
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'returned', 'AC04'],
+      [2, 'paid', null],
+      [3, 'paid', null],
+    ]);
+    expect((await exceptionsOf(cycleId)).map((e) => [e.kind, e.line_no, e.amount])).toEqual([
+      ['returned_payment', 1, '150.00'],
+      ['conflicting_status', 2, '95.25'],
+    ]);
+    expect(results[2]!.cycles[0]!.control).toMatchObject({ holds: true });
+    const c = results[2]!.cycles[0]!.control.byStatus;
+    expect([c.paid.amount.toFixed(2), c.returned.amount.toFixed(2)]).toEqual(['155.35', '150.00']);
+  });
+
+  it('loads the same bytes under a second name of the folder once: the second is a duplicate', async () => {
+    const { cycleId, submissions } = await createSubmittedCycle(t.db, {
+      cycleNumber: 304,
+      lines: ['200.00', '45.50'],
+    });
+    const dir = await mkdtemp(join(tmp, 'inbox-'));
+    const first = await writePain002(dir, '01-report.xml', {
+      messageId: 'RSP-304',
+      originalMessageId: submissions[0]!.messageId,
+      txs: [
+        { endToEndId: endToEndId(304, 1), status: 'ACSC' },
+        { endToEndId: endToEndId(304, 2), status: 'RJCT', reason: 'AC04' },
+      ],
+    });
+    await copyFile(first, join(dir, '02-copy.xml'));
+    await writePain002(dir, '03-late.xml', {
+      messageId: 'RSP-304-B',
+      originalMessageId: submissions[0]!.messageId,
+      txs: [{ endToEndId: endToEndId(304, 2), status: 'RJCT', reason: 'AC04' }],
+    });
+
+    const results = await reconcileDirectory(t.db, { dir, loadedBy });
+    expect(
+      results.map((r) => [r.fileName, r.duplicate, r.repeatOf, r.records, r.paid, r.failed]),
+    ).toEqual([
+      ['01-report.xml', false, null, 2, 1, 1],
+      ['02-copy.xml', true, '01-report.xml', 0, 0, 0],
+      ['03-late.xml', false, null, 1, 0, 0],
+    ]);
+    const [counts] = await rows<{ files: number; events: number }>(
+      t.db,
+      sql`SELECT (SELECT count(*)::int FROM settlement_files
+                  WHERE file_name IN ('01-report.xml', '02-copy.xml', '03-late.xml')) AS files,
+                 (SELECT count(*)::int FROM line_status_events e
+                  JOIN payroll_lines l ON l.id = e.payroll_line_id
+                  WHERE l.cycle_id = ${cycleId}) AS events`,
+    );
+    expect(counts).toEqual({ files: 2, events: 2 });
+    expect((await exceptionsOf(cycleId)).map((e) => [e.kind, e.line_no])).toEqual([
+      ['failed_payment', 2],
+      ['duplicate_record', 2],
     ]);
   });
 
