@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { MIN_RESEND_REASON } from '../ghipss/resend-checks.js';
+import { MIN_REASON } from '../audit/reason.js';
 
 /**
  * Parses a positive whole number option, naming the option when it is not one. The ceiling keeps
@@ -30,8 +30,7 @@ export function isoDate(name: string) {
   };
 }
 
-/** The fewest characters of a --reason, for every command that records one in the audit trail. */
-export const MIN_REASON = MIN_RESEND_REASON;
+export { MIN_REASON };
 
 /** Parses a --reason: trimmed, at least MIN_REASON characters. */
 export function reasonText(name: string) {

@@ -107,6 +107,15 @@ export type ManifestCheck =
 const same = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** Why the manifest's signature does not hold for `key`, or null when it does. */
+export function signatureCheck(
+  manifest: Manifest,
+  key: string,
+): 'unsigned' | 'bad_signature' | null {
+  if (!manifest.signature) return 'unsigned';
+  return same(hmac(manifest, key), manifest.signature.value) ? null : 'bad_signature';
+}
+
 /**
  * Checks a payment file against its manifest: the signature over the manifest with `key`, then
  * the file's name and SHA-256. `path` is the payment file or its manifest. Any changed byte in
@@ -122,10 +131,8 @@ export async function verifyManifest(path: string, key: string): Promise<Manifes
     return { ok: false, problem: 'manifest_unreadable' };
   }
 
-  if (!manifest.signature) return { ok: false, problem: 'unsigned', manifest };
-  if (!same(hmac(manifest, key), manifest.signature.value)) {
-    return { ok: false, problem: 'bad_signature', manifest };
-  }
+  const signed = signatureCheck(manifest, key);
+  if (signed) return { ok: false, problem: signed, manifest };
   if (manifest.fileName !== basename(filePath)) {
     return { ok: false, problem: 'file_name_differs', manifest };
   }

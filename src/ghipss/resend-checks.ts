@@ -4,10 +4,11 @@ import { and, eq, like, ne, sql } from 'drizzle-orm';
 import { describeFile } from '../../reconciliation/index.js';
 import { rows, type Db } from '../db/open.js';
 import { submissions } from '../db/schema.js';
+import { MIN_REASON } from '../audit/reason.js';
 import { SikaError } from '../errors.js';
 
 /** The fewest characters a resend's reason may have; --help and the refusal both say it. */
-export const MIN_RESEND_REASON = 3;
+export const MIN_RESEND_REASON = MIN_REASON;
 
 export function checkResendReason(reason: string): string {
   const trimmed = reason.trim();

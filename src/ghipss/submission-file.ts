@@ -14,6 +14,7 @@ import {
   manifestText,
   readManifest,
   signManifest,
+  signatureCheck,
   type Manifest,
 } from './manifest.js';
 import {
@@ -178,6 +179,16 @@ async function usableEarlierFile(p: LocalFileParams): Promise<OutgoingFile | und
   }
   if (!describesThisSubmission(manifest, ownManifestFields(p))) {
     throw conflict(p, path, holding(manifest));
+  }
+  // Manifests are signed when a key is set: one that does not verify was not written by this
+  // submitter with this key, so neither it nor the file it describes is sent.
+  const signature = p.manifestKey ? signatureCheck(manifest, p.manifestKey) : null;
+  if (signature) {
+    const why =
+      signature === 'unsigned'
+        ? 'an unsigned manifest'
+        : 'a manifest whose signature does not verify';
+    throw conflict(p, path, `a file with ${why} with this key`);
   }
   if (!present) return undefined;
   if ((await sha256File(path)) !== manifest.sha256) {

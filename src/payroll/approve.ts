@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit-log.js';
+import { auditReason } from '../audit/reason.js';
 import { rows, type Db } from '../db/open.js';
 import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
@@ -105,7 +106,7 @@ export async function rejectCycle(
   db: Db,
   p: { cycleId: number; approver: string; reason: string },
 ): Promise<void> {
-  if (!p.reason.trim()) throw new SikaError('USAGE', 'a rejection needs a reason');
+  const reason = auditReason(p.reason, 'a rejection');
 
   await db.transaction(async (tx) => {
     const cycle = await lockForDecision(tx, p.cycleId, p.approver);
@@ -115,7 +116,7 @@ export async function rejectCycle(
       action: 'cycle.reject',
       entity: 'cycle',
       entityId: cycle.id,
-      detail: { reason: p.reason },
+      detail: { reason },
     });
   });
 

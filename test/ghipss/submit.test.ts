@@ -367,6 +367,76 @@ describe('submitCycle', () => {
     expect(sha256(ezwich.path)).toBe(ezwich.sha256);
   });
 
+  it('refuses to reuse a file after a crash when its signed manifest no longer verifies', async () => {
+    const { cycleId } = await createCycle(db, {
+      programme: 'LEAP',
+      periodKey: '93',
+      generated: 10,
+    });
+    const dir = outbox('tampered');
+    const key = 'outbox-signing-key';
+    const first = await submitCycle(db, {
+      cycleId,
+      submittedBy: 'efua.owusu',
+      outbox: dir,
+      manifestKey: key,
+    });
+    const file = first.files[0]!;
+    const crash = sql`UPDATE submissions SET status = 'prepared', sha256 = NULL, sent_at = NULL
+      WHERE cycle_id = ${cycleId}`;
+    await db.execute(crash);
+    // Its own file, reused as it stands when the manifest verifies.
+    const retry = await submitCycle(db, {
+      cycleId,
+      submittedBy: 'efua.owusu',
+      outbox: dir,
+      manifestKey: key,
+    });
+    expect(retry.files.map((f) => [f.fileName, f.alreadySent, f.sha256])).toEqual(
+      first.files.map((f) => [f.fileName, true, f.sha256]),
+    );
+
+    // Someone changes a payment and writes the new SHA-256 into the manifest, but cannot sign.
+    const bytes = readFileSync(file.path, 'utf8');
+    const changed = bytes.replace(/<Id>(\d)/, (_m, d: string) => `<Id>${(Number(d) + 1) % 10}`);
+    expect(changed).not.toBe(bytes);
+    writeFileSync(file.path, changed);
+    const manifestFile = `${file.path}.manifest.json`;
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, sha256: sha256(file.path) }));
+    await db.execute(crash);
+
+    const err = await submitCycle(db, {
+      cycleId,
+      submittedBy: 'efua.owusu',
+      outbox: dir,
+      manifestKey: key,
+    }).catch((e) => e);
+    expect(err.code).toBe('OUTBOX_CONFLICT');
+    expect(err.message).toMatch(
+      /already exists and holds a file with a manifest whose signature does not verify with this key; /,
+    );
+    expect(sha256(file.path)).not.toBe(file.sha256);
+    const sent = await rows<{ sent: number }>(
+      db,
+      sql`SELECT count(*)::int AS sent FROM submissions
+          WHERE cycle_id = ${cycleId} AND sent_at IS NOT NULL`,
+    );
+    expect(sent[0]!.sent).toBe(0);
+
+    // The same file with its manifest unsigned is refused too while a key is set.
+    const { signature: _s, ...unsigned } = manifest;
+    writeFileSync(manifestFile, JSON.stringify({ ...unsigned, signature: null }));
+    const bare = await submitCycle(db, {
+      cycleId,
+      submittedBy: 'efua.owusu',
+      outbox: dir,
+      manifestKey: key,
+    }).catch((e) => e);
+    expect(bare.code).toBe('OUTBOX_CONFLICT');
+    expect(bare.message).toMatch(/holds a file with an unsigned manifest with this key; /);
+  });
+
   it('takes the file creation time from the prepared record, not the clock', async () => {
     const { cycleId } = await createCycle(db, {
       programme: 'LEAP',
