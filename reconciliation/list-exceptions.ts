@@ -18,16 +18,22 @@ export interface ExceptionListing {
   resolvedBy: string | null;
 }
 
-/** One page of a cycle's exceptions in id order, after afterId: page on with the last id. */
+/**
+ * One page of a cycle's exceptions in id order, after afterId: page on with the last id. With
+ * cycleId null, the exceptions that name no cycle: records naming no payroll line, and reports
+ * answering no file this database sent.
+ */
 export async function listExceptions(
   db: Db,
-  p: { cycleId: number; state?: string; afterId?: number; limit?: number },
+  p: { cycleId: number | null; state?: string; afterId?: number; limit?: number },
 ): Promise<ExceptionListing[]> {
-  const [cycle] = await rows<{ id: number }>(
-    db,
-    sql`SELECT id FROM cycles WHERE id = ${p.cycleId}`,
-  );
-  if (!cycle) throw new SikaError('CYCLE_NOT_FOUND', `no cycle ${p.cycleId}`);
+  if (p.cycleId !== null) {
+    const [cycle] = await rows<{ id: number }>(
+      db,
+      sql`SELECT id FROM cycles WHERE id = ${p.cycleId}`,
+    );
+    if (!cycle) throw new SikaError('CYCLE_NOT_FOUND', `no cycle ${p.cycleId}`);
+  }
   return rows<ExceptionListing>(
     db,
     sql`SELECT e.id::int, e.kind, e.state, e.reason_code AS "reasonCode", e.amount::text,
@@ -37,7 +43,8 @@ export async function listExceptions(
         FROM exceptions e
         LEFT JOIN payroll_lines l ON l.id = e.payroll_line_id
         LEFT JOIN settlement_records r ON r.id = e.settlement_record_id
-        WHERE e.cycle_id = ${p.cycleId} AND e.id > ${p.afterId ?? 0}
+        WHERE ${p.cycleId === null ? sql`e.cycle_id IS NULL` : sql`e.cycle_id = ${p.cycleId}`}
+          AND e.id > ${p.afterId ?? 0}
           AND (${p.state ?? null}::text IS NULL OR e.state = ${p.state ?? null})
         ORDER BY e.id LIMIT ${p.limit ?? 1000}`,
   );

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   closeCycle,
   listExceptions,
@@ -7,6 +7,7 @@ import {
   RESOLUTIONS,
   type Resolution,
 } from '../../reconciliation/index.js';
+import { SikaError } from '../errors.js';
 import { formatCedi, money } from '../money.js';
 import { withDatabase } from './context.js';
 import { positiveInt } from './options.js';
@@ -33,15 +34,26 @@ export function registerExceptions(program: Command): void {
   exceptions
     .command('list')
     .description('list the exceptions of a cycle, oldest first, with meaning and action')
-    .requiredOption('--cycle <id>', 'cycle id (see `sika cycle list`)', positiveInt('--cycle'))
+    .option('--cycle <id>', 'cycle id (see `sika cycle list`)', positiveInt('--cycle'))
+    .addOption(
+      new Option(
+        '--without-cycle',
+        'instead of a cycle: the exceptions that name none (records naming no payroll line, ' +
+          'reports answering no file this database sent)',
+      ).conflicts('cycle'),
+    )
     .option('--state <state>', `only one state: ${STATES.join(', ')}`, oneOf('--state', STATES))
-    .action(async (o: { cycle: number; state?: string }) => {
+    .action(async (o: { cycle?: number; withoutCycle?: boolean; state?: string }) => {
+      if (o.cycle === undefined && !o.withoutCycle) {
+        throw new SikaError('USAGE', 'say which exceptions: --cycle <id>, or --without-cycle');
+      }
+      const cycleId = o.cycle ?? null;
       await withDatabase(async ({ database }) => {
         let afterId = 0;
         let shown = 0;
         for (;;) {
           const page = await listExceptions(database.db, {
-            cycleId: o.cycle,
+            cycleId,
             state: o.state,
             afterId,
           });

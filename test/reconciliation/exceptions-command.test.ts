@@ -1,10 +1,14 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SikaError } from '../../src/errors.js';
 import { registerExceptions } from '../../src/cli/exceptions-command.js';
+import { reconcileFile } from '../../reconciliation/reconcile.js';
 import { markUnconfirmed } from '../../reconciliation/unconfirmed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createSubmittedCycle } from './fixtures.js';
+import { createSubmittedCycle, writePain002 } from './fixtures.js';
 
 let t: TestDatabase;
 let cycleId: number;
@@ -78,6 +82,38 @@ describe('the exceptions command line', () => {
     );
     expect(await sika('close', '--cycle', String(cycleId), '--as', 'efua.owusu')).toMatch(
       new RegExp(`^cycle ${cycleId} closed: 1 lines, 1 exceptions`),
+    );
+  });
+
+  it('lists the exceptions that name no cycle: a report answering no file this database sent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sika-exc-'));
+    try {
+      const path = await writePain002(dir, 'stranger.xml', {
+        messageId: 'RSP-STRANGER',
+        originalMessageId: 'SIKA-LEAP-999-EZWICH-001',
+        txs: [{ endToEndId: 'LEAP-999-HH0000001', status: 'ACSC' }],
+      });
+      const r = await reconcileFile(t.db, { path, loadedBy: 'efua.owusu' });
+      expect(r).toMatchObject({ state: 'quarantined', exceptions: 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(await sika('exceptions', 'list', '--cycle', String(cycleId), '--state', 'open')).toBe(
+      'no exceptions open\n',
+    );
+    const listed = await sika('exceptions', 'list', '--without-cycle', '--state', 'open');
+    expect(listed.trim().split('\n')).toHaveLength(1);
+    expect(listed).toMatch(/^ *\d+ +open +unknown_reference .*SIKA-LEAP-999-EZWICH-001/);
+  });
+
+  it('asks which exceptions when neither --cycle nor --without-cycle is given', async () => {
+    const err = await sika('exceptions', 'list').catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'USAGE',
+      message: 'say which exceptions: --cycle <id>, or --without-cycle',
+    });
+    expect(await sika('exceptions', 'list', '--cycle', '1', '--without-cycle')).toMatch(
+      /option '--without-cycle' cannot be used with option '--cycle <id>'/,
     );
   });
 
