@@ -36,6 +36,17 @@ import { refuseUnsent } from './unsent-lines.js';
 const log = logger('reconciliation');
 /** Files are reconciled one at a time: two at once could both move the same line. */
 export const RECONCILE_LOCK = 7411002;
+/**
+ * With a file's SHA-256, the lock a load of those bytes holds for its whole transaction, taken
+ * before RECONCILE_LOCK: a second load of the same bytes waits for the first to commit and then
+ * finds it, instead of waiting on its row while holding the lock the first one needs.
+ */
+const FILE_LOCK = 7411003;
+
+/** Takes the file lock of these bytes (two-key form: its own key space). */
+async function lockFile(tx: Db, sha256: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${FILE_LOCK}, hashtext(${sha256}))`);
+}
 
 export type SettlementFormat = 'pain.002' | CamtFormat;
 
@@ -193,9 +204,10 @@ async function reconcileOne(
     turn?.read();
     const state = sqlState(err);
     if (turn && (state === '23505' || state === '40P01')) {
-      // A file with the same bytes was being loaded at the same time, in this run or by another
-      // process; this one's transaction was rolled back. Once the files before it are in, it is
-      // loaded again in the ordinary way, and is then found loaded before.
+      // The file lock makes both rare: the same bytes loaded at the same time by a loader that
+      // does not take it, or two loads waiting on each other. This one's transaction was rolled
+      // back; once the files before it are in, it is loaded again the ordinary way (and found
+      // loaded before if the other one went in).
       await turn.ready;
       return reconcileOne(db, p, run);
     }
@@ -218,6 +230,7 @@ async function quarantineUnreadable(
 ): Promise<ReconcileResult> {
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    await lockFile(tx, p.sha256);
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
     const raced = await findSettlementFile(tx, p.sha256);
     if (raced) return duplicateResult(raced, p.fileName);
@@ -274,6 +287,7 @@ async function loadAndApply(
   let touchedIds: number[] = [];
   const result = await db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
+    await lockFile(tx, sha256);
     if (!turn) await tx.execute(sql`SELECT pg_advisory_xact_lock(${RECONCILE_LOCK})`);
     // The working sets of a 50,000-line file (the lines moved, their events) then stay in
     // memory instead of spilling to temporary files; for this transaction only.
