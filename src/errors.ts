@@ -35,6 +35,8 @@ export const ErrorCodes = {
   USAGE: { exit: 64, http: 400 },
   /** The outbox already holds a file of this name with other payments: it is never replaced. */
   OUTBOX_CONFLICT: { exit: 73, http: 409 },
+  /** The embedded database folder is open in another process: PGlite allows one at a time. */
+  DATABASE_IN_USE: { exit: 75, http: 503 },
   /** An output folder (reports, rejects) cannot be created or written. */
   OUTPUT_UNWRITABLE: { exit: 73, http: 500 },
 } as const;
