@@ -1,8 +1,14 @@
 import { basename } from 'node:path';
 import { Cedi, ZERO, type Money } from '../src/money.js';
 import { assertFile, sha256File } from './load-file.js';
-import { isCamt, parseCamt, type CamtFormat } from './camt-parser.js';
-import { parsePain002, type Pain002Header, type Pain002PaymentInfo } from './pain002-parser.js';
+import { parseCamt, type CamtFormat } from './camt-parser.js';
+import type { Pain002Header, Pain002PaymentInfo } from './pain002-parser.js';
+import {
+  isStatusReport,
+  parseStatusReport,
+  settlementFormat,
+  type StatusReportFormat,
+} from './settlement-format.js';
 import { sniffFormat } from './sniff-format.js';
 
 export interface Tally {
@@ -31,10 +37,11 @@ export interface CamtDescription {
   byCurrency: Record<string, Tally>;
 }
 
+/** A status report: a pain.002 or a sika-status-csv-1 (which has no payment information). */
 export interface Pain002Description extends Pain002Header {
   fileName: string;
   sha256: string;
-  format: 'pain.002';
+  format: StatusReportFormat;
   paymentInfos: Pain002PaymentInfo[];
   records: number;
   recordsWithoutAmount: number;
@@ -61,8 +68,8 @@ const add = (t: Record<string, Tally>, key: string, amount: Money | null) => {
 export async function describeFile(path: string): Promise<FileDescription> {
   await assertFile(path);
   const sha256 = await sha256File(path);
-  const sniffed = await sniffFormat(path);
-  if (isCamt(sniffed)) return describeCamt(path, sha256);
+  const format = settlementFormat(await sniffFormat(path));
+  if (!isStatusReport(format)) return describeCamt(path, sha256);
   let header: Pain002Header | undefined;
   const paymentInfos: Pain002PaymentInfo[] = [];
   const byStatus: Record<string, Tally> = {};
@@ -71,7 +78,7 @@ export async function describeFile(path: string): Promise<FileDescription> {
   let records = 0;
   let recordsWithoutAmount = 0;
 
-  for await (const ev of parsePain002(path)) {
+  for await (const ev of parseStatusReport(path, format)) {
     if (ev.kind === 'header') header = ev.header;
     else if (ev.kind === 'paymentInfo') paymentInfos.push(ev.paymentInfo);
     else {
@@ -85,11 +92,11 @@ export async function describeFile(path: string): Promise<FileDescription> {
       }
     }
   }
-  if (!header) throw new Error('parsePain002 ended without a header');
+  if (!header) throw new Error('a status report ended without a header');
   return {
     fileName: basename(path),
     sha256,
-    format: 'pain.002',
+    format,
     ...header,
     paymentInfos,
     records,
@@ -133,4 +140,9 @@ async function describeCamt(path: string, sha256: string): Promise<CamtDescripti
   }
   if (!header) throw new Error('parseCamt ended without a header');
   return { fileName: basename(path), sha256, ...header, records, recordsWithoutAmount };
+}
+
+/** A status report's description (pain.002 or CSV), not a camt one. */
+export function isStatusDescription(d: FileDescription): d is Pain002Description {
+  return isStatusReport(d.format);
 }

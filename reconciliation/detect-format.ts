@@ -31,3 +31,19 @@ export function declaredEncoding(head: Buffer): string {
   const match = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(text);
   return match?.[1]?.toLowerCase() ?? 'utf-8';
 }
+
+/**
+ * 'sika-status-csv-1' when the first row is that layout's header, 'csv' for any other CSV (a
+ * first row that starts like a Sika CSV header, or a .csv file that does not start like XML),
+ * null otherwise: detected by content first, the name only when the content says nothing.
+ */
+export function csvKind(head: Buffer, fileName: string): string | null {
+  const utf16 =
+    head.length >= 2 &&
+    ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+  if (utf16) return null;
+  const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
+  if (text.startsWith('H,sika-status-csv-1,')) return 'sika-status-csv-1';
+  if (text.startsWith('H,')) return 'csv';
+  return /\.csv$/i.test(fileName) && !text.trimStart().startsWith('<') ? 'csv' : null;
+}

@@ -8,12 +8,8 @@ import { Cedi } from '../src/money.js';
 import { settlementFiles, settlementRecords } from '../src/db/schema.js';
 import { InsertPipeline, type IdRange } from './insert-pipeline.js';
 import { SikaError } from '../src/errors.js';
-import {
-  parsePain002,
-  type Pain002Header,
-  type Pain002Record,
-  type StatusReason,
-} from './pain002-parser.js';
+import type { Pain002Header, Pain002Record, StatusReason } from './pain002-parser.js';
+import { parseStatusReport, type StatusReportFormat } from './settlement-format.js';
 
 /**
  * Outcomes of the status records of a whole group or payment information block. Transaction
@@ -79,14 +75,15 @@ export interface LoadedFile extends FileScope {
 }
 
 /**
- * Writes the settlement file row and every record of the report in batches as parsed, each
+ * Writes the settlement file row and every record of the status report (pain.002 or the CSV
+ * status layout, which read as the same events) in batches as parsed, each
  * record matched to its line by EndToEndId on the way in ('matched', 'unknown_reference' or
  * 'amount_mismatch'). A status given for a whole group or payment information block becomes a
  * record of its own (no EndToEndId) that the lines it covers are linked to.
  */
 export async function loadFile(
   tx: Db,
-  p: { path: string; sha256: string; loadedBy: string },
+  p: { path: string; sha256: string; loadedBy: string; format: StatusReportFormat },
 ): Promise<LoadedFile> {
   const fileName = basename(p.path);
   let fileId: number | undefined;
@@ -115,7 +112,8 @@ export async function loadFile(
     pipeline.track({ lo: row!.id, hi: row!.id });
   };
 
-  for await (const ev of parsePain002(p.path, { name: fileName, batchSize: INSERT_BATCH })) {
+  const events = parseStatusReport(p.path, p.format, { name: fileName, batchSize: INSERT_BATCH });
+  for await (const ev of events) {
     if (ev.kind === 'header') {
       header = ev.header;
       const [row] = await tx
@@ -123,7 +121,7 @@ export async function loadFile(
         .values({
           sha256: p.sha256,
           fileName,
-          format: 'pain.002',
+          format: p.format,
           messageId: header.messageId,
           originalMessageId: header.originalMessageId,
           groupStatus: header.groupStatus,
@@ -149,7 +147,7 @@ export async function loadFile(
         outcome: info.status === 'PART' ? OUTCOME.inferred : OUTCOME.paymentInfoStatus,
       });
     } else {
-      if (fileId === undefined) throw new Error('parsePain002 gave records before its header');
+      if (fileId === undefined) throw new Error('a status report gave records before its header');
       const batch = ev.records.map((r, i) => recordRow(r, fileName, records + i + 1));
       // One JSON parameter per batch: a 2,000-row VALUES list costs more to build than to insert.
       await pipeline.start(() =>
@@ -177,7 +175,7 @@ export async function loadFile(
   }
 
   await pipeline.settle();
-  if (fileId === undefined || !header) throw new Error('parsePain002 ended without a header');
+  if (fileId === undefined || !header) throw new Error('a status report ended without a header');
   await tx
     .update(settlementFiles)
     .set({

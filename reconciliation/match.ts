@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../src/db/open.js';
 import { openRecordExceptions } from './exceptions.js';
 import { inFile, type FileScope } from './load-file.js';
+import { isStatusReport } from './settlement-format.js';
 
 /**
  * Line status a reported status leads to; every other status leaves a line pending. pain.002:
@@ -71,7 +72,7 @@ function lineOf(lineId: SQL) {
  * exception, so it is not lost.
  */
 export async function markRepeats(tx: Db, p: { file: FileScope; format: string }): Promise<void> {
-  const statusReport = p.format === 'pain.002';
+  const statusReport = isStatusReport(p.format);
   await tx.execute(sql`
     UPDATE settlement_records r
     SET outcome = CASE WHEN ${p.format === 'camt.053' || p.format === 'camt.052'} AND NOT EXISTS (

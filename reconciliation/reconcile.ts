@@ -12,7 +12,6 @@ import type { ControlTotals } from './control-equation.js';
 import { refreshCycles } from './cycle-status.js';
 import { DEFAULT_VALUE_DATE_TOLERANCE_DAYS, fallbackMatch } from './fallback-match.js';
 import { checkFinanceUser } from './finance-user.js';
-import { isCamt, type CamtFormat } from './camt-parser.js';
 import { loadCamtFile } from './load-camt.js';
 import {
   assertFile,
@@ -29,6 +28,7 @@ import {
   keepRepeat,
   quarantineReport,
 } from './message-checks.js';
+import { isStatusReport, settlementFormat, type SettlementFormat } from './settlement-format.js';
 import { sniffFormat } from './sniff-format.js';
 import type { SubmissionRanges } from './submission-lines.js';
 import { refuseUnsent } from './unsent-lines.js';
@@ -48,7 +48,7 @@ async function lockFile(tx: Db, sha256: string): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${FILE_LOCK}, hashtext(${sha256}))`);
 }
 
-export type SettlementFormat = 'pain.002' | CamtFormat;
+export type { SettlementFormat } from './settlement-format.js';
 
 export interface ReconcileResult {
   settlementFileId: number | null;
@@ -126,7 +126,8 @@ export interface ReconcileParams {
 }
 
 /**
- * Loads one response (pain.002, camt.054, camt.053 or camt.052, told apart by content) and reconciles it,
+ * Loads one response (pain.002, the sika-status-csv-1 status report, camt.054, camt.053 or
+ * camt.052, told apart by content) and reconciles it,
  * in one transaction: records kept, lines matched and moved, exceptions opened, cycles marked
  * reconciled when nothing is pending, audit appended. A file loaded before (same SHA-256)
  * changes nothing and comes back with duplicate: true. A file that cannot be read, a status
@@ -280,7 +281,7 @@ async function loadAndApply(
 ): Promise<{ result: ReconcileResult; touched: number[] }> {
   const { fileName, sha256 } = f;
   const sniffed = await sniffFormat(p.path);
-  const format: SettlementFormat = isCamt(sniffed) ? sniffed : 'pain.002';
+  const format = settlementFormat(sniffed);
   const started = Date.now();
   const timings: Record<string, number> = {};
 
@@ -307,7 +308,9 @@ async function loadAndApply(
       mark = Date.now();
     };
     const args = { path: p.path, sha256, loadedBy: p.loadedBy };
-    const loaded = format === 'pain.002' ? await loadFile(tx, args) : await loadCamtFile(tx, args);
+    const loaded = isStatusReport(format)
+      ? await loadFile(tx, { ...args, format })
+      : await loadCamtFile(tx, args);
     const file: FileScope = loaded;
     lap('load');
     if (turn) {
@@ -379,7 +382,7 @@ async function loadAndApply(
       }
     }
 
-    if (format !== 'pain.002') {
+    if (!isStatusReport(format)) {
       await fallbackMatch(tx, {
         file,
         toleranceDays: p.valueDateToleranceDays ?? DEFAULT_VALUE_DATE_TOLERANCE_DAYS,
@@ -389,8 +392,9 @@ async function loadAndApply(
     await createAssignments(tx);
     // A statement may book a payment and return it in the same file: bookings are applied
     // first, returns after, so the line goes pending -> paid -> returned.
-    const passes =
-      format === 'pain.002' ? [undefined] : [sql`r.status <> 'RTRN'`, sql`r.status = 'RTRN'`];
+    const passes = isStatusReport(format)
+      ? [undefined]
+      : [sql`r.status <> 'RTRN'`, sql`r.status = 'RTRN'`];
     const applied: Applied = { paid: 0, failed: 0, returned: 0, pending: 0 };
     const touched: number[] = [];
     let notSent = 0;
@@ -489,8 +493,8 @@ async function fileCounts(tx: Db, file: FileScope) {
 }
 
 /**
- * Reconciles every *.xml file of a folder in name order. An unreadable file is quarantined and the
- * run goes on with the next.
+ * Reconciles every *.xml and *.csv file of a folder in name order. An unreadable file is
+ * quarantined and the run goes on with the next.
  */
 export async function reconcileDirectory(
   db: Db,
@@ -500,7 +504,7 @@ export async function reconcileDirectory(
     throw new SikaError('FILE_NOT_FOUND', `${p.dir}: no such folder`, { path: p.dir });
   });
   const names = entries
-    .filter((e) => e.isFile() && /\.xml$/i.test(e.name))
+    .filter((e) => e.isFile() && /\.(xml|csv)$/i.test(e.name))
     .map((e) => e.name)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // The control equation and status of a cycle are read from all its lines: once per run, not

@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
 import type { FileDescription, StatusReason, Tally } from '../../reconciliation/index.js';
-import type { Pain002Description } from '../../reconciliation/describe-file.js';
+import {
+  isStatusDescription,
+  type Pain002Description,
+} from '../../reconciliation/describe-file.js';
 import { formatCedi } from '../money.js';
 import { reasonCode } from '../reference/reason-codes.js';
 
@@ -18,7 +21,7 @@ function amountOf(currency: string, t: Tally): string {
 }
 
 /**
- * The dry run in words. A pain.002 says what it answers and, first of all, when the switch
+ * The dry run in words. A status report (pain.002 or CSV) says what it answers and, first of all, when the switch
  * refused the whole file. Amounts carry the file's currency; a file in several currencies gets
  * a sum per currency, never one sum over them.
  */
@@ -38,7 +41,7 @@ export function describeAsText(d: FileDescription): string {
   const out = [
     `${d.fileName}: ${d.format}, message ${d.messageId ?? '(none)'}, ${d.records} records`,
   ];
-  if (d.format === 'pain.002') out.push(...groupLines(d, single ?? 'GHS'));
+  if (isStatusDescription(d)) out.push(...groupLines(d, single ?? 'GHS'));
   out.push(
     'by status:',
     tally(d.byStatus) || '  (none)',
