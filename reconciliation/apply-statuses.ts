@@ -133,8 +133,10 @@ export interface Applied {
 
 /**
  * Applies recon_assign to the lines. A report that contradicts a settled outcome (paid then
- * rejected, failed then settled) never overwrites it, and a return of a line that was never paid
- * is no return: the line stays and a conflicting_status exception is opened. Every move, and
+ * rejected, failed then settled, a return of a rejected payment) never overwrites it: the line
+ * stays and a conflicting_status exception is opened. Money that comes back went out first, so a
+ * return also moves a line still pending or unconfirmed (its status report is late) to returned,
+ * and a settled report after it changes nothing: a return is never lost behind it. Every move, and
  * every "still pending" report, is kept in line_status_events; each line that fails or comes back
  * gets an exception with the meaning and action of its reason code (MD07 also a household_review),
  * and an unconfirmed line a report now settles has its unconfirmed_past_time exception resolved.
@@ -148,7 +150,7 @@ export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise
       WHERE a.active
         AND ((a.target = 'paid' AND a.line_status = 'failed')
           OR (a.target = 'failed' AND a.line_status IN ('paid', 'returned'))
-          OR (a.target = 'returned' AND a.line_status NOT IN ('paid', 'returned')))
+          OR (a.target = 'returned' AND a.line_status = 'failed'))
       RETURNING a.line_id, a.record_id, a.status, a.target, a.reason_code, a.level,
                 a.line_status, a.cycle_id, a.amount
     ), ex AS (
@@ -158,7 +160,7 @@ export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise
              CASE WHEN target = 'returned'
                THEN 'line is ' || line_status || '; a return'
                     || coalesce(' (' || reason_code || ')', '')
-                    || ' was reported for a payment never reported paid; the line was kept as it is'
+                    || ' was reported for a payment reported rejected; the line was kept as it is'
                ELSE 'line is ' || line_status || '; a later report says ' || status
                     || coalesce(' (' || reason_code || ')', '') || '; the line was kept as it is'
              END,
@@ -175,8 +177,8 @@ export async function applyAssignments(tx: Db, p: { loadedBy: string }): Promise
       SELECT a.line_id, a.record_id, a.reason_code, a.target AS to_status,
              a.line_status AS from_status, a.cycle_id, a.amount, a.household_ref
       FROM recon_assign a
-      WHERE a.active AND ((a.line_status = 'pending' AND a.target <> 'returned')
-                       OR (a.line_status = 'unconfirmed' AND a.target IN ('paid', 'failed'))
+      WHERE a.active AND (a.line_status = 'pending'
+                       OR (a.line_status = 'unconfirmed' AND a.target <> 'pending')
                        OR (a.line_status = 'paid' AND a.target = 'returned'))
     ), ev AS (
       INSERT INTO line_status_events (payroll_line_id, from_status, to_status, reason_code,

@@ -55,7 +55,7 @@ describe('returns and statements after a status report (cycle 401)', () => {
     await reconcileFile(t.db, { path, loadedBy });
   });
 
-  it('moves paid lines to returned with the return reason, and a return of an unpaid line is a conflict', async () => {
+  it('moves paid lines to returned with the return reason', async () => {
     const path = await writeCamt(tmp, 'camt054-401.xml', {
       format: 'camt.054',
       version: '08',
@@ -76,13 +76,6 @@ describe('returns and statements after a status report (cycle 401)', () => {
           reason: 'MD07',
         },
         {
-          endToEndId: e2e(5),
-          amount: '256.00',
-          creditDebit: 'CRDT',
-          subFamily: 'RRTN',
-          reason: 'AC01',
-        },
-        {
           endToEndId: 'LEAP-999-HH0000001',
           amount: '10.00',
           creditDebit: 'CRDT',
@@ -95,7 +88,7 @@ describe('returns and statements after a status report (cycle 401)', () => {
       format: 'camt.054',
       messageId: 'NTF-401',
       originalMessageId: null,
-      records: 4,
+      records: 3,
       matched: 2,
       paid: 0,
       failed: 0,
@@ -103,8 +96,8 @@ describe('returns and statements after a status report (cycle 401)', () => {
       pending: 0,
       unknown: 1,
       ambiguous: 0,
-      conflicts: 1,
-      exceptions: 5,
+      conflicts: 0,
+      exceptions: 4,
     });
     expect(await lineStates(cycleId)).toEqual([
       [1, 'paid', null],
@@ -115,15 +108,6 @@ describe('returns and statements after a status report (cycle 401)', () => {
       [6, 'pending', null],
     ]);
     expect(await exceptionsOf(sql`e.cycle_id = ${cycleId}`)).toEqual([
-      {
-        kind: 'conflicting_status',
-        line_no: 5,
-        reason_code: 'AC01',
-        detail:
-          'line is pending; a return (AC01) was reported for a payment never reported paid; the line was kept as it is',
-        action: 'Ask the bank which outcome is final; the line was kept as it was',
-        household_ref: null,
-      },
       {
         kind: 'returned_payment',
         line_no: 3,
@@ -400,5 +384,106 @@ describe('a camt.052 account report (cycle 405, fixture camt052-405.xml)', () =>
     });
     const r = await reconcileFile(t.db, { path, loadedBy });
     expect(r).toMatchObject({ format: 'camt.052', records: 1, matched: 1, paid: 0, exceptions: 0 });
+  });
+});
+
+describe('a return that arrives before the status report (cycle 407)', () => {
+  let cycleId: number;
+  const e2e = (n: number) => endToEndId(407, n);
+  const events = (n: number) =>
+    rows<{ from_status: string; to_status: string; reason_code: string | null }>(
+      t.db,
+      sql`SELECT e.from_status, e.to_status, e.reason_code FROM line_status_events e
+          JOIN payroll_lines l ON l.id = e.payroll_line_id
+          WHERE l.end_to_end_id = ${e2e(n)} ORDER BY e.id`,
+    );
+  beforeAll(async () => {
+    ({ cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 407,
+      lines: ['304.00', '380.00', '440.00'],
+    }));
+  });
+
+  it('moves the pending line to returned: the money came back, so it went out', async () => {
+    const path = await writeCamt(tmp, 'camt054-407.xml', {
+      format: 'camt.054',
+      version: '08',
+      messageId: 'NTF-407',
+      entries: [
+        {
+          endToEndId: e2e(1),
+          amount: '304.00',
+          creditDebit: 'CRDT',
+          subFamily: 'RRTN',
+          reason: 'AC04',
+        },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 1, matched: 1, returned: 1, conflicts: 0, exceptions: 1 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'returned', 'AC04'],
+      [2, 'pending', null],
+      [3, 'pending', null],
+    ]);
+    expect(await events(1)).toEqual([
+      { from_status: 'pending', to_status: 'returned', reason_code: 'AC04' },
+    ]);
+  });
+
+  it('keeps it returned when the late status report says settled, and counts the money once', async () => {
+    const path = await writePain002(tmp, 'pain002-407.xml', {
+      messageId: 'RSP-407',
+      originalMessageId: messageId(407, 'ezwich', 1),
+      txs: [
+        { endToEndId: e2e(1), status: 'ACSC' },
+        { endToEndId: e2e(2), status: 'ACSC' },
+        { endToEndId: e2e(3), status: 'RJCT', reason: 'AC01' },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 3, matched: 3, paid: 1, failed: 1, conflicts: 0 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'returned', 'AC04'],
+      [2, 'paid', null],
+      [3, 'failed', 'AC01'],
+    ]);
+    expect(await events(1)).toEqual([
+      { from_status: 'pending', to_status: 'returned', reason_code: 'AC04' },
+    ]);
+    const control = r.cycles[0]!.control;
+    expect(control.byStatus.returned.amount.toFixed(2)).toBe('304.00');
+    expect(control.byStatus.paid.amount.toFixed(2)).toBe('380.00');
+    expect(control.byStatus.failed.amount.toFixed(2)).toBe('440.00');
+    expect(control.holds).toBe(true);
+  });
+
+  it('opens a conflict for a return of a payment reported rejected, and keeps the line failed', async () => {
+    const path = await writeCamt(tmp, 'camt054-407-b.xml', {
+      format: 'camt.054',
+      version: '08',
+      messageId: 'NTF-407-B',
+      entries: [
+        {
+          endToEndId: e2e(3),
+          amount: '440.00',
+          creditDebit: 'CRDT',
+          subFamily: 'RRTN',
+          reason: 'AC01',
+        },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 1, returned: 0, conflicts: 1, exceptions: 1 });
+    expect((await lineStates(cycleId))[2]).toEqual([3, 'failed', 'AC01']);
+    const [conflict] = await exceptionsOf(
+      sql`e.cycle_id = ${cycleId} AND e.kind = 'conflicting_status'`,
+    );
+    expect(conflict).toMatchObject({
+      line_no: 3,
+      reason_code: 'AC01',
+      detail:
+        'line is failed; a return (AC01) was reported for a payment reported rejected; the line was kept as it is',
+    });
   });
 });

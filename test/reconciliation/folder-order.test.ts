@@ -162,8 +162,9 @@ async function writeFolder(to: string): Promise<void> {
     txs: [{ endToEndId: e2e(E1[3]!), status: 'ACSC' }],
   });
   // 10: returns of lines paid by 01, inferred by 03 and settled by 06 (each applies only because
-  // an earlier file paid it), returns of a pending and a failed line (conflicts), five bookings
-  // of E2 before its status report, and a credit that is no return.
+  // an earlier file paid it), a return of a pending line (returned: its status report comes
+  // later), of a failed line (a conflict), five bookings of E2 before its status report, and a
+  // credit that is no return.
   await writeCamt(to, NAMES[9]!, {
     format: 'camt.054',
     version: '08',
@@ -178,7 +179,8 @@ async function writeFolder(to: string): Promise<void> {
       { endToEndId: e2e(M1[1]!), amount: amountOf(M1[1]!), creditDebit: 'CRDT' as const },
     ],
   });
-  // 11: E2's status report: a rejection of a line 10 booked (conflict), one plain rejection.
+  // 11: E2's status report: a rejection of a line 10 booked (conflict), one plain rejection, and
+  // "settled" for the line 10 returned, which stays returned.
   await writePain002(to, NAMES[10]!, {
     messageId: 'RSP-601-E2-A',
     originalMessageId: messageId(CYCLE, 'ezwich', 2),
@@ -334,8 +336,8 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       '07-ezwich1-late-resent.xml repeat  06-ezwich1-late.xml 12 0 0 0 0 0 0 0 1',
       '08-momo2-group-reject.xml loaded   0 0 0 50 0 0 0 0 50',
       '09-foreign.xml quarantined   1 0 0 0 0 0 0 0 1',
-      '10-returns-camt054.xml loaded   11 8 5 0 3 0 0 2 7',
-      '11-ezwich2-status.xml loaded   50 49 44 1 0 0 0 1 2',
+      '10-returns-camt054.xml loaded   11 9 5 0 4 0 0 1 7',
+      '11-ezwich2-status.xml loaded   50 49 43 1 0 0 0 1 2',
       '12-statement-camt053.xml loaded   6 5 2 0 1 0 0 1 2',
     ]);
     const d = reference.dump;
@@ -348,9 +350,9 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       household_review: 3,
       duplicate_record: 4,
       unknown_reference: 2,
-      conflicting_status: 6,
+      conflicting_status: 5,
       unexplained_credit: 1,
-      returned_payment: 4,
+      returned_payment: 5,
     });
     expect(d.files.map((f) => `${f.file_name} ${f.state} ${f.format} ${f.outcomes}`)).toEqual([
       '01-ezwich1-status.xml loaded pain.002 amount_mismatch 1,matched 99',
@@ -361,14 +363,17 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       '07-ezwich1-late-resent.xml repeat pain.002 repeat 12',
       '08-momo2-group-reject.xml loaded pain.002 group_status 1',
       '09-foreign.xml quarantined pain.002 quarantined 1',
-      '10-returns-camt054.xml loaded camt.054 conflict 2,matched 8,unexplained_credit 1',
+      '10-returns-camt054.xml loaded camt.054 conflict 1,matched 9,unexplained_credit 1',
       '11-ezwich2-status.xml loaded pain.002 conflict 1,matched 49',
       '12-statement-camt053.xml loaded camt.053 confirmed 2,conflict 1,matched 3',
     ]);
-    // Each return applied because an earlier file had paid the line; 12 booked and returned one.
-    const returned = [E1[3]!, E1[7]!, E1[57]!, M1[0]!].sort((a, b) => a - b);
+    // Returns of lines an earlier file paid, one of a line whose status report came after it,
+    // and 12 booked and returned one.
+    const returned = [E1[3]!, E1[7]!, E1[57]!, M1[0]!, E2[0]!].sort((a, b) => a - b);
+    const returnReason = (n: number) =>
+      n === M1[0] ? 'MD07' : n === E1[3] || n === E2[0] ? 'AC04' : 'AC01';
     expect(d.lines.filter((l) => l.includes(':returned:'))).toEqual(
-      returned.map((n) => `${n}:returned:${n === M1[0] ? 'MD07' : n === E1[3] ? 'AC04' : 'AC01'}`),
+      returned.map((n) => `${n}:returned:${returnReason(n)}`),
     );
     const pendingLines = [E1[47]!, E1[77]!, E1[87]!, E1[97]!];
     expect(d.lines.filter((l) => l.includes(':pending:'))).toEqual(
@@ -379,9 +384,9 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       holds: true,
       sealed: '89898.50',
       byStatus: {
-        paid: '224/67351.09',
+        paid: '223/67013.96',
         failed: '68/20459.74',
-        returned: `4/${cedis(returned)}`,
+        returned: `5/${cedis(returned)}`,
         pending: `4/${cedis(pendingLines)}`,
         unconfirmed: '0/0.00',
       },
