@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { appendAudit } from '../src/audit/audit-log.js';
 import { rows, type Db } from '../src/db/open.js';
+import { auditReason } from '../src/audit/reason.js';
 import { SikaError } from '../src/errors.js';
 import { checkFinanceUser } from './finance-user.js';
 
@@ -35,19 +36,21 @@ interface ExceptionRow {
   reason_code: string | null;
   state: string;
   line_status: string | null;
+  programme: string | null;
 }
 
 /**
  * Resolves one open exception, audited: note, write_off and refer_grievance close it
  * ('resolved'); pay_again marks it 'carried', which the next payroll build reads to pay the line
- * again. pay_again needs a failed or returned line, never for MD07 or AM05, and once per line.
- * Finance staff only.
+ * again. pay_again needs a failed or returned LEAP line (no LIPW payroll repays wages), never
+ * for MD07 or AM05, and once per line. Every resolution says why in a note of at least 3
+ * characters. Finance staff only.
  */
 export async function resolveException(db: Db, p: ResolveParams): Promise<ResolvedException> {
   if (!(RESOLUTIONS as readonly string[]).includes(p.action)) {
     throw new SikaError('USAGE', `action must be one of ${RESOLUTIONS.join(', ')}`);
   }
-  if (!p.note.trim()) throw new SikaError('USAGE', 'say why in a note');
+  const note = auditReason(p.note, 'a resolution note');
   if (p.action === 'refer_grievance' && !p.grievanceCase?.trim()) {
     throw new SikaError('USAGE', 'refer_grievance needs the grievance case number');
   }
@@ -58,7 +61,7 @@ export async function resolveException(db: Db, p: ResolveParams): Promise<Resolv
     const [e] = await rows<ExceptionRow>(
       tx,
       sql`SELECT e.id::int, e.cycle_id, e.payroll_line_id::int, e.kind, e.reason_code, e.state,
-                 l.status AS line_status
+                 l.status AS line_status, l.programme
           FROM exceptions e LEFT JOIN payroll_lines l ON l.id = e.payroll_line_id
           WHERE e.id = ${p.exceptionId} FOR UPDATE OF e`,
     );
@@ -75,7 +78,7 @@ export async function resolveException(db: Db, p: ResolveParams): Promise<Resolv
     await tx.execute(sql`
       UPDATE exceptions
       SET state = ${state}, resolution = ${p.action}, resolved_by = ${p.by}, resolved_at = now(),
-          note = ${p.note.trim()}, grievance_case = ${p.grievanceCase?.trim() ?? null}
+          note = ${note}, grievance_case = ${p.grievanceCase?.trim() ?? null}
       WHERE id = ${e.id}`);
     await appendAudit(tx, {
       actor: p.by,
@@ -88,7 +91,7 @@ export async function resolveException(db: Db, p: ResolveParams): Promise<Resolv
         payrollLineId: e.payroll_line_id,
         resolution: p.action,
         state,
-        note: p.note.trim(),
+        note,
         grievanceCase: p.grievanceCase?.trim() ?? null,
       },
     });
@@ -101,6 +104,12 @@ async function checkPayAgain(tx: Db, e: ExceptionRow): Promise<void> {
     new SikaError('USAGE', `exception ${e.id} cannot be paid again: ${why}`);
   if (e.payroll_line_id === null) throw refuse('it names no payroll line');
   if (e.kind === 'household_review') throw refuse('the household is under review');
+  if (e.programme === 'LIPW') {
+    throw refuse(
+      'no payroll pays LIPW wages again (only LEAP builds repay failed lines); ' +
+        'note the wages owed, or refer them to a grievance case',
+    );
+  }
   if (e.line_status !== 'failed' && e.line_status !== 'returned') {
     throw refuse(`the line is ${e.line_status}, not failed or returned`);
   }

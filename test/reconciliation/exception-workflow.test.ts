@@ -188,18 +188,31 @@ describe('working the exception queue and closing the cycle', () => {
       detail: { resolution: 'pay_again', state: 'carried', kind: 'failed_payment' },
     });
     const again = await refusal(() =>
-      resolveException(t.db, { exceptionId, by: finance, action: 'write_off', note: 'x' }),
+      resolveException(t.db, { exceptionId, by: finance, action: 'write_off', note: 'no longer' }),
     );
     expect(again.code).toBe('CYCLE_STATE');
   });
 
   it.each([
-    ['refer_grievance without a case number', { action: 'refer_grievance' as const, note: 'x' }],
-    ['an empty note', { action: 'note' as const, note: '  ' }],
-  ])('refuses %s', async (_what, extra) => {
+    [
+      'refer_grievance without a case number',
+      { action: 'refer_grievance' as const, note: 'to be reassessed' },
+      'refer_grievance needs the grievance case number',
+    ],
+    [
+      'an empty note',
+      { action: 'note' as const, note: '  ' },
+      'a resolution note must say why, in at least 3 characters (got 0)',
+    ],
+    [
+      'a write-off whose note does not say why',
+      { action: 'write_off' as const, note: ' x ' },
+      'a resolution note must say why, in at least 3 characters (got 1)',
+    ],
+  ])('refuses %s', async (_what, extra, message) => {
     const exceptionId = await exceptionIdOf('household_review', 3);
     const err = await refusal(() => resolveException(t.db, { exceptionId, by: finance, ...extra }));
-    expect(err.code).toBe('USAGE');
+    expect([err.code, err.message]).toEqual(['USAGE', message]);
   });
 
   it('resolves the rest (write-off, grievance referral, note) and then closes the cycle', async () => {
@@ -248,5 +261,52 @@ describe('working the exception queue and closing the cycle', () => {
     expect((await refusal(() => closeCycle(t.db, { cycleId: 99999, by: finance }))).code).toBe(
       'CYCLE_NOT_FOUND',
     );
+  });
+});
+
+describe('wages of a LIPW line that failed', () => {
+  it('are not carried to be paid again, as no payroll would pay them; a note resolves them', async () => {
+    const lipw = await createSubmittedCycle(t.db, {
+      cycleNumber: 502,
+      lines: ['219.67', '180.00'],
+      programme: 'LIPW',
+    });
+    const path = await writePain002(tmp, 'pain002-502.xml', {
+      messageId: 'RSP-502',
+      originalMessageId: messageId(502, 'ezwich', 1),
+      txs: [
+        { endToEndId: endToEndId(502, 1), status: 'RJCT', reason: 'AC01' },
+        { endToEndId: endToEndId(502, 2), status: 'ACSC' },
+      ],
+    });
+    expect(await reconcileFile(t.db, { path, loadedBy: finance })).toMatchObject({
+      failed: 1,
+      paid: 1,
+    });
+    const [e] = await rows<{ id: number }>(
+      t.db,
+      sql`SELECT id::int FROM exceptions
+          WHERE cycle_id = ${lipw.cycleId} AND kind = 'failed_payment'`,
+    );
+    const err = await refusal(() =>
+      resolveException(t.db, {
+        exceptionId: e!.id,
+        by: finance,
+        action: 'pay_again',
+        note: 'retry',
+      }),
+    );
+    expect([err.code, err.message]).toEqual([
+      'USAGE',
+      `exception ${e!.id} cannot be paid again: no payroll pays LIPW wages again (only LEAP ` +
+        'builds repay failed lines); note the wages owed, or refer them to a grievance case',
+    ]);
+    const noted = await resolveException(t.db, {
+      exceptionId: e!.id,
+      by: finance,
+      action: 'note',
+      note: 'wages owed paid by the district office in cash, voucher 118',
+    });
+    expect(noted).toMatchObject({ state: 'resolved', resolution: 'note' });
   });
 });

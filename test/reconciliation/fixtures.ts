@@ -33,13 +33,19 @@ export const messageId = (cycleNumber: number, channel: string, sequence: number
 
 export async function createSubmittedCycle(
   db: Db,
-  p: { cycleNumber: number; lines: (string | FixtureLine)[]; maxPerFile?: number },
+  p: {
+    cycleNumber: number;
+    lines: (string | FixtureLine)[];
+    maxPerFile?: number;
+    /** LEAP unless said; the references stay LEAP-shaped, as matching reads them only as text. */
+    programme?: 'LEAP' | 'LIPW';
+  },
 ): Promise<FixtureCycle> {
   const specs = p.lines.map((l) => (typeof l === 'string' ? { amount: l } : l));
   const [cycle] = await db
     .insert(cycles)
     .values({
-      programme: 'LEAP',
+      programme: p.programme ?? 'LEAP',
       cycleNumber: p.cycleNumber,
       periodKey: String(p.cycleNumber),
       periodStart: '2030-01-01',
@@ -62,7 +68,7 @@ export async function createSubmittedCycle(
       INSERT INTO payroll_lines (cycle_id, line_no, programme, period_key, beneficiary_ref,
         recipient_name, region_code, district_code, channel, account_number, eligible_members,
         base_amount, amount, end_to_end_id)
-      SELECT ${cycleId}, x.n, 'LEAP', ${String(p.cycleNumber)}, x.ref, 'Test Recipient', 'NR',
+      SELECT ${cycleId}, x.n, ${p.programme ?? 'LEAP'}, ${String(p.cycleNumber)}, x.ref, 'Test Recipient', 'NR',
              'NR-01', x.ch, '99' || lpad(x.n::text, 8, '0'), 2, x.amt, x.amt, x.e2e
       FROM json_to_recordset(${JSON.stringify(values.slice(i, i + 5000))}::json)
         AS x(n int, ref text, ch text, amt numeric, e2e text)`);
