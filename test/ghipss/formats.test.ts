@@ -189,42 +189,58 @@ describe('formats by channel', () => {
 });
 
 describe('the stand-in reads every format', () => {
+  const answer = async (
+    name: string,
+    file: string,
+    channel: PaymentLine['channel'],
+    account: string,
+  ) => {
+    const outbox = join(root, `answer-${name}`);
+    mkdirSync(outbox, { recursive: true });
+    const lines = Array.from({ length: 3 }, (_, i) => line(i + 1, channel, account));
+    writeFileSync(join(outbox, file), await write(paymentFormat(name), lines));
+    const { answered } = await respondToOutbox({
+      outbox,
+      inbox: `${outbox}-in`,
+      seed: 42,
+      rejectRate: 0,
+    });
+    return { answered, inbox: `${outbox}-in` };
+  };
+  const acceptedWhole = (request: string, response: string) => [
+    { request, response, accepted: 3, rejected: 0, pending: 0, returned: 0, later: [] },
+  ];
+
+  it('answers a pain.001.001.09 file with a pain.002, one status per payment', async () => {
+    const { answered, inbox } = await answer('pain.001.001.09', 'x.xml', 'ezwich', '7000000001');
+
+    expect(answered).toEqual(acceptedWhole('x.xml', 'x.pain002.xml'));
+    const xml = readFileSync(join(inbox, 'x.pain002.xml'), 'utf8');
+    expect(texts(xml, 'OrgnlMsgNmId')).toEqual(['pain.001.001.09']);
+    expect(texts(xml, 'OrgnlNbOfTxs')).toEqual(['3', '3']);
+    expect(texts(xml, 'GrpSts')).toEqual(['ACSC']);
+  });
+
   it.each([
-    ['pain.001.001.09', 'x.xml', 'ezwich', '7000000001'],
-    ['sika-ezwich-csv-1', 'x.csv', 'ezwich', '7000000001'],
-    ['sika-momo-csv-1', 'x.csv', 'momo', '0241234567'],
+    ['sika-ezwich-csv-1', 'ezwich', '7000000001'],
+    ['sika-momo-csv-1', 'momo', '0241234567'],
   ] as const)(
-    'answers a %s file with one status per payment',
-    async (name, file, channel, account) => {
-      const outbox = join(root, `answer-${name}`);
-      mkdirSync(outbox, { recursive: true });
-      const lines = Array.from({ length: 3 }, (_, i) => line(i + 1, channel, account));
-      writeFileSync(join(outbox, file), await write(paymentFormat(name), lines));
+    'answers a %s file with a sika-status-csv-1 report, one status per payment',
+    async (name, channel, account) => {
+      const { answered, inbox } = await answer(name, 'x.csv', channel, account);
 
-      const { answered } = await respondToOutbox({
-        outbox,
-        inbox: `${outbox}-in`,
-        seed: 42,
-        rejectRate: 0,
-      });
-
-      expect(answered).toEqual([
-        {
-          request: file,
-          response: 'x.pain002.xml',
-          accepted: 3,
-          rejected: 0,
-          pending: 0,
-          returned: 0,
-          later: [],
-        },
-      ]);
-      const xml = readFileSync(join(`${outbox}-in`, 'x.pain002.xml'), 'utf8');
-      expect(texts(xml, 'OrgnlMsgNmId')).toEqual([name]);
-      expect(texts(xml, 'OrgnlNbOfTxs')).toEqual(
-        ['3', '3'].slice(0, name.startsWith('pain') ? 2 : 1),
+      expect(answered).toEqual(acceptedWhole('x.csv', 'x.status.csv'));
+      const rows = readFileSync(join(inbox, 'x.status.csv'), 'utf8').split('\r\n');
+      expect(rows[0]).toMatch(
+        /^H,sika-status-csv-1,GHIPSS-[0-9A-F]{28},SIKA-LEAP-106-MOMO-001,2026-12-01T09:00:00Z,ACSC,$/,
       );
-      expect(texts(xml, 'GrpSts')).toEqual(['ACSC']);
+      expect(rows.slice(1)).toEqual([
+        'D,1,LEAP-106-HH0000001,ACSC,,380.00,',
+        'D,2,LEAP-106-HH0000002,ACSC,,530.00,',
+        'D,3,LEAP-106-HH0000003,ACSC,,219.67,',
+        'T,3,1129.67',
+        '',
+      ]);
     },
   );
 
@@ -247,8 +263,9 @@ describe('the stand-in reads every format', () => {
 
     await respondToOutbox({ outbox, inbox: `${outbox}-in`, seed: 42 });
 
-    const xml = readFileSync(join(`${outbox}-in`, 'x.pain002.xml'), 'utf8');
-    expect(texts(xml, 'GrpSts')).toEqual(['RJCT']);
-    expect(texts(xml, 'Cd')).toEqual(codes);
+    // Refused whole: the group status and the first reason, no transaction listed.
+    const rows = readFileSync(join(`${outbox}-in`, 'x.status.csv'), 'utf8').split('\r\n');
+    expect(rows[0]).toMatch(new RegExp(`^H,sika-status-csv-1,[^,]+,[^,]+,[^,]+,RJCT,${codes[0]}$`));
+    expect(rows.slice(1)).toEqual(['T,0,0.00', '']);
   });
 });

@@ -10,7 +10,7 @@ import { submitCycle } from '../../src/ghipss/submit.js';
 import { DropFolderTransport } from '../../src/ghipss/transport/drop-folder.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createCycle } from './fixtures.js';
-import { pain001SchemaErrors, texts } from './xml-helpers.js';
+import { pain001SchemaErrors } from './xml-helpers.js';
 
 const KEY = 'formats-key';
 const FORMATS = {
@@ -96,12 +96,12 @@ describe('submitCycle with a format per channel', () => {
 
     expect(answered.map((a) => [a.response, a.accepted + a.rejected])).toEqual([
       ['SIKA_LEAP_105_BANK_001.pain002.xml', 4],
-      ['SIKA_LEAP_105_EZWICH_001.pain002.xml', 24],
-      ['SIKA_LEAP_105_MOMO_001.pain002.xml', 12],
+      ['SIKA_LEAP_105_EZWICH_001.status.csv', 24],
+      ['SIKA_LEAP_105_MOMO_001.status.csv', 12],
     ]);
-    const momo = readFileSync(join(`${outbox}-in`, 'SIKA_LEAP_105_MOMO_001.pain002.xml'), 'utf8');
-    expect(texts(momo, 'OrgnlMsgId')).toEqual(['SIKA-LEAP-105-MOMO-001']);
-    expect(texts(momo, 'OrgnlPmtInfId')).toEqual(['PMT-LEAP-105-MOMO-001']);
+    const momo = readFileSync(join(`${outbox}-in`, 'SIKA_LEAP_105_MOMO_001.status.csv'), 'utf8');
+    expect(momo.split('\r\n')[0]).toMatch(/^H,sika-status-csv-1,[^,]+,SIKA-LEAP-105-MOMO-001,/);
+    expect(momo.split('\r\n').filter((r) => r.startsWith('D,'))).toHaveLength(12);
   });
 
   it('refuses a retry in another format than the first run', async () => {

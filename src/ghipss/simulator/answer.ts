@@ -18,6 +18,7 @@ import {
   type TxStatus,
 } from './pain002-writer.js';
 import { readRequest } from './request-reader.js';
+import { STATUS_CSV, writeStatusCsv } from './status-csv-writer.js';
 
 /** ISO 20022 amount: at most 18 digits, 5 of them decimals; never negative. */
 const AMOUNT = /^\d{1,13}(\.\d{1,5})?$/;
@@ -31,7 +32,11 @@ export interface AnswerOptions {
   isDuplicateMessage?: (msgId: string) => boolean;
   /** True when a file taken earlier carried this reference: the line is AM05. */
   isKnownReference?: (endToEndId: string) => boolean;
+  /** The layout of the status reports written: pain.002.001.03 (default) or sika-status-csv-1. */
+  reportFormat?: ReportFormat;
 }
+
+export type ReportFormat = 'pain.002' | typeof STATUS_CSV;
 
 /** A document the switch sends after the first report: a repeat, a settlement or returns. */
 export interface FollowUp {
@@ -261,8 +266,10 @@ async function writeAtomically(target: string, body: (out: Writable) => Promise<
 }
 
 /**
- * Answers one request file with a pain.002.001.03 at `target`, and says which documents follow
- * later: the same report again, a report settling the pending lines, a camt.054 of returns.
+ * Answers one request file with a status report at `target` (a pain.002.001.03, or a
+ * sika-status-csv-1 as `reportFormat` asks: the same decisions either way), and says which
+ * documents follow later: the same report again, a report settling the pending lines, a
+ * camt.054 of returns.
  */
 export async function answerRequest(
   request: string,
@@ -283,8 +290,9 @@ export async function answerRequest(
   const { report } = a;
   const refused = report.groupStatus === 'RJCT';
   const listed = a.file.onlyRejected ? (d: TxDecision) => d.status !== 'ACSC' : () => true;
+  const writeReport = o.reportFormat === STATUS_CSV ? writeStatusCsv : writePain002;
   await writeAtomically(target, (out) =>
-    writePain002(out, report, refused ? (async function* () {})() : statuses(request, o, listed)),
+    writeReport(out, report, refused ? (async function* () {})() : statuses(request, o, listed)),
   );
 
   const followUps: FollowUp[] = [];
@@ -312,7 +320,7 @@ export async function answerRequest(
     };
     followUps.push({
       kind: 'settled',
-      write: (to) => writeAtomically(to, (out) => writePain002(out, settled, lines())),
+      write: (to) => writeAtomically(to, (out) => writeReport(out, settled, lines())),
     });
   }
   if (a.returned > 0) {
@@ -358,8 +366,16 @@ async function rewrite(from: string, out: Writable): Promise<void> {
   await pipeline(createReadStream(from), out, { end: false });
 }
 
-/** Where a follow-up of the report at `primary` (…pain002.xml) is kept. */
+/**
+ * Where a follow-up of the report at `primary` (…pain002.xml or …status.csv) is kept. The names
+ * sort after the primary's in the order the documents come: repeat, returns, settled.
+ */
 export function followUpName(primary: string, kind: FollowUp['kind']): string {
+  const csv = /\.status\.csv$/.exec(primary);
+  if (csv) {
+    const base = primary.slice(0, csv.index);
+    return kind === 'returns' ? `${base}.status.returns.camt054.xml` : `${base}.status.${kind}.csv`;
+  }
   const base = primary.replace(/\.pain002\.xml$/, '');
   return kind === 'returns' ? `${base}.returns.camt054.xml` : `${base}.${kind}.pain002.xml`;
 }

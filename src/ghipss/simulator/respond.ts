@@ -13,6 +13,8 @@ const LEDGER = '.ghipss-messages.jsonl';
 /** References of every file taken in (not refused whole), with its message id: one a line. */
 const REFERENCES = '.ghipss-references.tsv';
 const REQUEST = /^[^.].*\.(xml|csv)$/i;
+/** The stand-in's own documents, never taken for a request when inbox and outbox are one. */
+const ANSWER = /\.pain002\.xml$|\.status(\.(repeat|settled))?\.csv$|\.camt054\.xml$/i;
 
 export interface RespondParams {
   outbox: string;
@@ -37,10 +39,19 @@ export interface Answered {
   later: string[];
 }
 
-/** The response name for a request file: SIKA_LEAP_106_EZWICH_001.xml -> ...001.pain002.xml. */
+/**
+ * The response name for a request file: a pain.001 is answered with a pain.002
+ * (SIKA_LEAP_106_EZWICH_001.xml -> ...001.pain002.xml), a bulk CSV with a sika-status-csv-1
+ * (SIKA_LEAP_106_MOMO_001.csv -> ...001.status.csv).
+ */
 export function responseName(requestFile: string): string {
-  return `${requestFile.replace(/\.(xml|csv)$/i, '')}.pain002.xml`;
+  return isCsvRequest(requestFile)
+    ? `${requestFile.replace(/\.csv$/i, '')}.status.csv`
+    : `${requestFile.replace(/\.xml$/i, '')}.pain002.xml`;
 }
+
+const isCsvRequest = (requestFile: string) => /\.csv$/i.test(requestFile);
+const legacyName = (requestFile: string) => `${requestFile.replace(/\.csv$/i, '')}.pain002.xml`;
 
 /** Message ids the stand-in has received, with the request file that brought each first. */
 async function readLedger(inbox: string): Promise<Map<string, string>> {
@@ -99,10 +110,11 @@ export function mixOf(p: { mix?: SwitchMix; rejectRate?: number }): SwitchMix {
 
 /**
  * The GhIPSS stand-in over a drop folder: answers every payment file in the outbox that has no
- * answer yet with a pain.002.001.03 in the inbox, then the documents that come later (the same
- * report again, a report settling pending lines, a camt.054 of returns). What happens to each
- * line and file depends only on the seed and the mix; a message id that came before in another
- * file is rejected whole (DU01).
+ * answer yet in the inbox (a pain.001 with a pain.002.001.03, a bulk CSV with a
+ * sika-status-csv-1), then the documents that come later (the same report again, a report
+ * settling pending lines, a camt.054 of returns). What happens to each line and file depends
+ * only on the seed and the mix; a message id that came before in another file is rejected whole
+ * (DU01).
  */
 export async function respondToOutbox(p: RespondParams): Promise<{ answered: Answered[] }> {
   const mix = mixOf(p);
@@ -118,13 +130,15 @@ export async function respondToOutbox(p: RespondParams): Promise<{ answered: Ans
   }
 
   const requests = (await readdir(p.outbox))
-    .filter((n) => REQUEST.test(n) && !n.endsWith('.pain002.xml'))
+    .filter((n) => REQUEST.test(n) && !ANSWER.test(n))
     .sort();
   const answered: Answered[] = [];
   for (const request of requests) {
     const response = responseName(request);
     const target = join(p.inbox, response);
     if (await exists(target)) continue;
+    // Answered as a pain.002 by a stand-in from before CSV requests got CSV reports.
+    if (isCsvRequest(request) && (await exists(join(p.inbox, legacyName(request))))) continue;
 
     // Recorded before answering: after a crash in between, the same file is answered again as
     // itself, and another file with its message id is still a duplicate.
@@ -139,6 +153,7 @@ export async function respondToOutbox(p: RespondParams): Promise<{ answered: Ans
       mix,
       isDuplicateMessage: () => first !== undefined && first !== request,
       isKnownReference: (id) => (references.get(id) ?? msgId) !== msgId,
+      reportFormat: isCsvRequest(request) ? 'sika-status-csv-1' : 'pain.002',
     });
     if (result.groupStatus !== 'RJCT' && msgId !== undefined) {
       const file = join(p.inbox, REFERENCES);
