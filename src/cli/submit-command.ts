@@ -57,12 +57,14 @@ function refusalOf(
 ): string | ((messageId: string) => Promise<string>) {
   const path = named ?? join(inbox, responseName(basename(fileName)));
   if (named || !http) return path;
+  // The switch answers over HTTP with a pain.002 whatever the layout of the file.
+  const fetched = join(inbox, `${basename(fileName).replace(/\.(xml|csv)$/i, '')}.pain002.xml`);
   return async (messageId) => {
     await mkdir(inbox, { recursive: true });
-    if (!(await http.fetchStatusReport(messageId, path))) {
+    if (!(await http.fetchStatusReport(messageId, fetched))) {
       throw new SikaError('USAGE', `GhIPSS has no status report for ${messageId} yet`);
     }
-    return path;
+    return fetched;
   };
 }
 
@@ -104,8 +106,9 @@ export function registerSubmit(program: Command): void {
         'audit trail)',
     )
     .option(
-      '--refusal <pain002>',
-      "the switch's report refusing it (default: fetched over http, or SIKA_OUT_DIR/inbox/FILE.pain002.xml)",
+      '--refusal <report>',
+      "the switch's status report refusing it, pain.002 or sika-status-csv-1 (default: fetched " +
+        'over http, or SIKA_OUT_DIR/inbox/FILE.pain002.xml, FILE.status.csv for a CSV file)',
     )
     .action(async (o: SubmitOptions) => {
       const formats = formatsOf(o.format);

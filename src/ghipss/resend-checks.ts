@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { and, eq, like, ne, sql } from 'drizzle-orm';
 import { describeFile } from '../../reconciliation/index.js';
+import { isStatusDescription } from '../../reconciliation/describe-file.js';
 import { rows, type Db } from '../db/open.js';
 import { submissions } from '../db/schema.js';
 import { MIN_REASON } from '../audit/reason.js';
@@ -22,7 +23,7 @@ export function checkResendReason(reason: string): string {
   return trimmed;
 }
 
-const STATUS_REPORT = /\.pain002\.xml$/i;
+const STATUS_REPORT = /\.pain002\.xml$|\.status\.csv$/i;
 
 /**
  * Why no payment file of the cycle has this name, in the words that help: it is a status report,
@@ -80,7 +81,7 @@ export async function missingPaymentFile(
 async function isStatusReport(path: string): Promise<boolean> {
   if (!existsSync(path)) return false;
   const d = await describeFile(path).catch(() => null);
-  return d?.format === 'pain.002';
+  return d !== null && isStatusDescription(d);
 }
 
 function escapeLike(text: string): string {
@@ -88,7 +89,8 @@ function escapeLike(text: string): string {
 }
 
 /**
- * The refusal, checked: a pain.002 for exactly this message with group status RJCT. A report of
+ * The refusal, checked: a status report (pain.002 or sika-status-csv-1) for exactly this message
+ * with group status RJCT. A report of
  * another file, or one that refuses nothing whole, is named for what it is.
  */
 export async function checkRefusal(
@@ -101,10 +103,10 @@ export async function checkRefusal(
   });
   const report = basename(path);
   const details = { messageId: s.messageId, report: path };
-  if (d.format !== 'pain.002') {
+  if (!isStatusDescription(d)) {
     throw new SikaError(
       'USAGE',
-      `${report} is a ${d.format} statement, not the pain.002 status report refusing ${s.fileName}`,
+      `${report} is a ${d.format} statement, not the status report refusing ${s.fileName}`,
       details,
     );
   }

@@ -87,7 +87,7 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
     const reconciled = await rows<{ file_name: string }>(
       tx,
       sql`SELECT file_name FROM settlement_files
-          WHERE format = 'pain.002' AND original_message_id = ${s.messageId}
+          WHERE format IN ('pain.002', 'sika-status-csv-1') AND original_message_id = ${s.messageId}
             AND group_status = 'RJCT' LIMIT 1`,
     );
     // Checked before the cycle's state: reconciling the refusal is what moved the cycle on.
