@@ -77,7 +77,7 @@ async function refuseFolders(files: string[], dryRun: boolean): Promise<void> {
       'USAGE',
       dryRun
         ? `${f} is a folder: --dry-run reads files, one by one; name them (e.g. ${join(f, '*.xml')})`
-        : `${f} is a folder: to reconcile every .xml file in it, use --dir ${f}`,
+        : `${f} is a folder: to reconcile every .xml and .csv file in it, use --dir ${f}`,
       { path: f },
     );
   }
@@ -87,10 +87,11 @@ export function registerReconcile(program: Command): void {
   program
     .command('reconcile')
     .description(
-      'load settlement responses (pain.002, camt.054, camt.053, camt.052) and reconcile every payroll line',
+      'load settlement responses (pain.002, sika-status-csv-1, camt.054, camt.053, camt.052) and ' +
+        'reconcile every payroll line',
     )
     .argument('[files...]', 'response files')
-    .option('--dir <dir>', 'reconcile every .xml file of a folder, in name order')
+    .option('--dir <dir>', 'reconcile every .xml and .csv file of a folder, in name order')
     .option(
       '--dry-run',
       'only read the named file(s), each on its own (not a folder), and say what they hold; ' +
