@@ -55,7 +55,8 @@ export function isCamt(kind: string | null): kind is CamtFormat {
 const ACCOUNT_BLOCKS = ['Ntfctn', 'Stmt', 'Rpt'];
 const SCOPES = ['TxDtls', 'Ntry', 'Ntfctn', 'Stmt', 'Rpt', 'GrpHdr'] as const;
 type Scope = (typeof SCOPES)[number];
-const AMOUNT = /^-?\d+(\.\d+)?$/;
+/** An ISO 20022 amount: never negative (CdtDbtInd gives the direction). */
+const AMOUNT = /^\d+(\.\d+)?$/;
 const RETURN_CODES = ['RRTN'];
 
 interface Fields {
@@ -140,7 +141,10 @@ export async function* parseCamt(
       ''
     ).trim();
     if (amount && !AMOUNT.test(amount)) {
-      throw unreadable(`transaction ${records} has an amount that is not a number`);
+      throw unreadable(
+        `line ${closedAt}: transaction ${records}: amount "${amount.slice(0, 40)}" is not an ` +
+          'amount (digits, a decimal point, no sign; CdtDbtInd gives the direction)',
+      );
     }
     const ccy = t.amount ? t.ccy : amount ? t.ccy || entry.ccy : '';
     const cdtDbt = pick('cdtDbt');
@@ -198,6 +202,8 @@ export async function* parseCamt(
     else setCommon(tx, rel, value, ccy);
   };
 
+  /** The line of the last closing tag read: where an entry or transaction ends. */
+  let closedAt = 0;
   const open = (tagName: string, attributes: Record<string, string>) => {
     const local = localName(tagName);
     const depth = stack.length;
@@ -231,7 +237,13 @@ export async function* parseCamt(
     }
   };
 
-  const close = (_tagName: string, text: string, attributes: Record<string, string>) => {
+  const close = (
+    _tagName: string,
+    text: string,
+    attributes: Record<string, string>,
+    line: number,
+  ) => {
+    closedAt = line;
     const local = stack[stack.length - 1] ?? '';
     const scope = scopeOf(stack);
     if (scope) {

@@ -51,7 +51,8 @@ export type Pain002Event =
 
 const SCOPES = ['TxInfAndSts', 'OrgnlPmtInfAndSts', 'OrgnlGrpInfAndSts', 'GrpHdr'] as const;
 type Scope = (typeof SCOPES)[number];
-const AMOUNT = /^-?\d+(\.\d+)?$/;
+/** An ISO 20022 amount: never negative (the schema's decimal has no sign in a report). */
+const AMOUNT = /^\d+(\.\d+)?$/;
 
 interface ReasonDraft {
   code: string | null;
@@ -89,7 +90,7 @@ export async function* parsePain002(
   const grp = { status: '', nbOfTxs: '', ctrlSum: '', reason: newReason() };
   let headerSent = false;
   let pmt = { id: '', status: '', reason: newReason(), sent: false };
-  let tx = { e2e: '', status: '', reason: newReason(), amount: '', ccy: '' };
+  let tx = { e2e: '', status: '', reason: newReason(), amount: '', ccy: '', at: '' };
   let pendingCcy = '';
   let records = 0;
 
@@ -143,7 +144,10 @@ export async function* parsePain002(
       (tx.status ? null : finishReason(status === pmt.status ? pmt.reason : grp.reason));
     const amount = tx.amount.trim();
     if (amount && !AMOUNT.test(amount)) {
-      throw unreadable(`transaction ${records} has an amount that is not a number`);
+      throw unreadable(
+        `${tx.at}: transaction ${records}: amount "${amount.slice(0, 40)}" is not an amount ` +
+          '(digits, a decimal point, no sign)',
+      );
     }
     batch.push({
       endToEndId: tx.e2e || null,
@@ -207,7 +211,7 @@ export async function* parsePain002(
       }
     } else if (local === 'TxInfAndSts' && openPaymentInfos > 0) {
       sendPaymentInfo();
-      tx = { e2e: '', status: '', reason: newReason(), amount: '', ccy: '' };
+      tx = { e2e: '', status: '', reason: newReason(), amount: '', ccy: '', at: '' };
     } else if (local === 'StsRsnInf') {
       if (parentScope) draftReason(parentScope).seen++;
     } else if (local === 'InstdAmt' || local === 'Amt') {
@@ -254,7 +258,8 @@ export async function* parsePain002(
     } else if (rel === 'OrgnlEndToEndId') tx.e2e = value;
     else if (rel === 'TxSts') tx.status = value;
     else if (rel === 'OrgnlTxRef/Amt/InstdAmt' || rel === 'OrgnlTxRef/Amt/EqvtAmt/Amt') {
-      if (!tx.amount) [tx.amount, tx.ccy] = [value, pendingCcy];
+      if (!tx.amount)
+        [tx.amount, tx.ccy, tx.at] = [value, pendingCcy, `line ${parser.line}, ${rel}`];
     } else reasonField(tx.reason, rel, value);
   };
 

@@ -6,8 +6,11 @@ import { declaredEncoding } from './detect-format.js';
 
 export interface XmlHandlers {
   open(name: string, attributes: Record<string, string>): void;
-  /** text: the element's own text, trimmed; attributes: those of its opening tag. */
-  close(name: string, text: string, attributes: Record<string, string>): void;
+  /**
+   * text: the element's own text, trimmed; attributes: those of its opening tag; line: the line
+   * of the file its closing tag is on, for messages.
+   */
+  close(name: string, text: string, attributes: Record<string, string>, line: number): void;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function* feedXml(
   parser.on('closetag', (tag) => {
     const value = text.trim();
     text = '';
-    h.close(tag.name, value, attrs.pop() ?? {});
+    h.close(tag.name, value, attrs.pop() ?? {}, parser.line);
   });
 
   const guard = (run: () => void) => {

@@ -256,6 +256,20 @@ describe('camt.053 statements, camt.052 reports and camt.054 notifications Sika 
     expect(sizes).toEqual([1000, 1000, 1000, 1000, 1000, 1]);
   });
 
+  it('refuses a negative amount, naming the line where its entry ends and the value', async () => {
+    const path = await writeCamt(tmp, 'negative.xml', {
+      format: 'camt.054',
+      version: '08',
+      messageId: 'NEG',
+      entries: [{ endToEndId: 'LEAP-1-HH0000001', amount: '-10.00' }],
+    });
+    const err = await readCamt(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SikaError);
+    expect((err as SikaError).message).toMatch(
+      /^negative.xml: line \d+: transaction 1: amount "-10.00" is not an amount \(digits, a decimal point, no sign; CdtDbtInd gives the direction\)$/,
+    );
+  });
+
   it.each([
     ['a pain.002', join(SAMPLES, 'pain002-v3-gs-accepted.xml'), /it is a pain.002 message/],
     ['a camt without a message id', 'nomsg', /GrpHdr\/MsgId is missing/],

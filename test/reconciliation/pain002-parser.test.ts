@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -183,6 +183,30 @@ describe('files that are not a pain.002', () => {
     const r = await refusal(() => readPain002(path));
     expect(r.code).toBe('UNREADABLE_RESPONSE');
     expect(r.message).toMatch(message);
+  });
+
+  it.each([
+    ['written with an exponent', '1.7973E2'],
+    ['negative', '-179.73'],
+  ])('refuses an amount %s, naming the line, the element and the value', async (_what, amount) => {
+    const path = await writePain002(tmp, 'amount.xml', {
+      messageId: 'RSP-AMT',
+      originalMessageId: 'SIKA-LEAP-1-EZWICH-1',
+      txs: [
+        { endToEndId: 'LEAP-1-HH0000001', status: 'ACSC', amount: '304.00' },
+        { endToEndId: 'LEAP-1-HH0000002', status: 'ACSC', amount },
+      ],
+    });
+    const text = await readFile(path, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes(`>${amount}<`)) + 1;
+    expect(line).toBeGreaterThan(1);
+    const r = await refusal(() => readPain002(path));
+    expect(r).toEqual({
+      code: 'UNREADABLE_RESPONSE',
+      message:
+        `amount.xml: line ${line}, OrgnlTxRef/Amt/InstdAmt: transaction 2: amount "${amount}" ` +
+        'is not an amount (digits, a decimal point, no sign)',
+    });
   });
 
   it.each([
