@@ -54,6 +54,9 @@ export async function resolveException(db: Db, p: ResolveParams): Promise<Resolv
   if (p.action === 'refer_grievance' && !p.grievanceCase?.trim()) {
     throw new SikaError('USAGE', 'refer_grievance needs the grievance case number');
   }
+  if (p.action !== 'refer_grievance' && p.grievanceCase !== undefined) {
+    throw new SikaError('USAGE', 'a grievance case number goes only with refer_grievance');
+  }
   await checkFinanceUser(db, p.by, 'resolve exceptions');
 
   return db.transaction(async (txn) => {

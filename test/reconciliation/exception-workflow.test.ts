@@ -205,6 +205,11 @@ describe('working the exception queue and closing the cycle', () => {
       'a resolution note must say why, in at least 3 characters (got 0)',
     ],
     [
+      'a grievance case number with another action',
+      { action: 'note' as const, note: 'to be reassessed', grievanceCase: 'GRM-2030-0042' },
+      'a grievance case number goes only with refer_grievance',
+    ],
+    [
       'a write-off whose note does not say why',
       { action: 'write_off' as const, note: ' x ' },
       'a resolution note must say why, in at least 3 characters (got 1)',
