@@ -51,6 +51,17 @@ export type Pain002Event =
 
 const SCOPES = ['TxInfAndSts', 'OrgnlPmtInfAndSts', 'OrgnlGrpInfAndSts', 'GrpHdr'] as const;
 type Scope = (typeof SCOPES)[number];
+/**
+ * The ISO 20022 payment statuses (external code lists ExternalPaymentTransactionStatus1Code and
+ * ExternalPaymentGroupStatus1Code). Any other code is news nobody can act on: the file is refused
+ * rather than its lines left pending without a word.
+ */
+const STATUSES = new Set(
+  'ACCC ACCP ACFC ACIS ACPD ACSC ACSP ACTC ACWC ACWP BLCK CANC PART PATC PDNG PRES RCVD RJCT'.split(
+    ' ',
+  ),
+);
+
 /** An ISO 20022 amount: never negative (the schema's decimal has no sign in a report). */
 const AMOUNT = /^\d+(\.\d+)?$/;
 
@@ -241,6 +252,11 @@ export async function* parsePain002(
   });
 
   const onValue = (scope: Scope, rel: string, value: string) => {
+    if ((rel === 'TxSts' || rel === 'PmtInfSts' || rel === 'GrpSts') && !STATUSES.has(value)) {
+      throw unreadable(
+        `line ${parser.line}, ${rel}: "${value.slice(0, 40)}" is not an ISO 20022 payment status`,
+      );
+    }
     if (scope === 'GrpHdr') {
       if (rel === 'MsgId') hdr.messageId = value;
       else if (rel === 'CreDtTm') hdr.creationDateTime = value;

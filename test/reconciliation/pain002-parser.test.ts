@@ -209,6 +209,20 @@ describe('files that are not a pain.002', () => {
     });
   });
 
+  it('refuses a status that is not an ISO 20022 payment status, naming the line', async () => {
+    const path = await writePain002(tmp, 'status.xml', {
+      messageId: 'RSP-STS',
+      originalMessageId: 'SIKA-LEAP-1-EZWICH-1',
+      txs: [{ endToEndId: 'LEAP-1-HH0000001', status: 'XXXX' }],
+    });
+    const text = await readFile(path, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('>XXXX<')) + 1;
+    expect(await refusal(() => readPain002(path))).toEqual({
+      code: 'UNREADABLE_RESPONSE',
+      message: `status.xml: line ${line}, TxSts: "XXXX" is not an ISO 20022 payment status`,
+    });
+  });
+
   it.each([
     ['camt054-v2-genkgo.xml', 'camt.054'],
     ['pain001-v3-example.xml', 'pain.001'],
