@@ -193,7 +193,10 @@ describe('sika reconcile --dry-run', () => {
 
   it.each([
     [['--dry-run'], 'is a folder: --dry-run reads files, one by one; name them (e.g. DIR/*.xml)'],
-    [['--as', 'efua.owusu'], 'is a folder: to reconcile every .xml and .csv file in it, use --dir DIR'],
+    [
+      ['--as', 'efua.owusu'],
+      'is a folder: to reconcile every .xml and .csv file in it, use --dir DIR',
+    ],
   ])('names a folder given as a file as a folder (%s)', async (flags, why) => {
     await expect(sika('reconcile', ...flags, tmp)).rejects.toMatchObject({
       code: 'USAGE',
