@@ -56,7 +56,7 @@ type Scope = (typeof SCOPES)[number];
  * ExternalPaymentGroupStatus1Code). Any other code is news nobody can act on: the file is refused
  * rather than its lines left pending without a word.
  */
-const STATUSES = new Set(
+export const STATUSES = new Set(
   'ACCC ACCP ACFC ACIS ACPD ACSC ACSP ACTC ACWC ACWP BLCK CANC PART PATC PDNG PRES RCVD RJCT'.split(
     ' ',
   ),

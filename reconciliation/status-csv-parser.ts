@@ -4,7 +4,12 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SikaError } from '../src/errors.js';
 import { Cedi, ZERO, type Money } from '../src/money.js';
-import type { Pain002Event, Pain002Header, Pain002Record } from './pain002-parser.js';
+import {
+  STATUSES,
+  type Pain002Event,
+  type Pain002Header,
+  type Pain002Record,
+} from './pain002-parser.js';
 
 /** Sika's CSV status report layout (docs/payment-files.md, "The status report layout"). */
 export const STATUS_CSV = 'sika-status-csv-1';
@@ -37,8 +42,6 @@ type RecordType = keyof typeof FIELDS;
 
 /** Cedis with exactly two decimals, below a trillion: what Sika's layouts write. */
 const AMOUNT = /^\d{1,12}\.\d\d$/;
-/** ISO 20022 status codes are four capital letters (ACSC, RJCT, PDNG, PART ...). */
-const STATUS = /^[A-Z]{4}$/;
 /** ISO reason codes are four characters; a bank's own (proprietary) codes may be longer. */
 const REASON = /^[A-Za-z0-9]{1,35}$/;
 const IDENTIFIER = /^[A-Za-z0-9-]{1,35}$/;
@@ -175,7 +178,7 @@ function readHeader(fields: string[], bad: Refuse): Pain002Header {
   if (!UTC.test(createdAt) || Number.isNaN(Date.parse(createdAt))) {
     throw bad(5, 'is not a date-time in ISO 8601 UTC (2026-12-01T09:00:00Z)');
   }
-  if (status && !STATUS.test(status)) throw bad(6, 'is not an ISO 20022 status code');
+  if (status && !STATUSES.has(status)) throw bad(6, 'is not an ISO 20022 payment status');
   if (reason && !REASON.test(reason)) throw bad(7, 'is not a reason code');
   if (reason && !status) throw bad(7, 'is a reason without a group status');
   return {
@@ -198,7 +201,8 @@ function readDetail(fields: string[], expected: number, bad: Refuse): Pain002Rec
     throw bad(2, `is not ${expected}: D rows are numbered 1, 2, 3 ... in file order`);
   }
   if (!REFERENCE.test(reference)) throw bad(3, 'is not a payment reference of 1 to 35 characters');
-  if (!STATUS.test(status)) throw bad(4, 'is not an ISO 20022 status code');
+  // The same codes a pain.002 may give: any other is news nobody can act on.
+  if (!STATUSES.has(status)) throw bad(4, 'is not an ISO 20022 payment status');
   // PART speaks of a group, never of one transaction.
   if (status === 'PART') throw bad(4, 'is a group status, not the status of a transaction');
   if (reason && !REASON.test(reason)) throw bad(5, 'is not a reason code');

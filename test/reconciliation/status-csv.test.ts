@@ -230,6 +230,13 @@ describe('CSV files that cannot be read are quarantined with the reason', () => 
     );
   });
 
+  it('a status that is not an ISO 20022 payment status', async () => {
+    const text = `${H}D,1,${endToEndId(304, 1)},PAID,,179.73,\r\nT,1,179.73\r\n`;
+    expect(await quarantined('status.csv', text)).toBe(
+      'unreadable: status.csv:2: field 4 (status) "PAID" is not an ISO 20022 payment status',
+    );
+  });
+
   it('a trailer whose count or sum is not that of the D rows, or no trailer', async () => {
     expect(await quarantined('count.csv', `${H}${D1}T,2,179.73\r\n`)).toBe(
       'unreadable: count.csv:3: field 2 (count) "2" is not the number of D rows (1)',
