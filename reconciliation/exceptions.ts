@@ -97,9 +97,17 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
              WHEN 'unexplained_credit' THEN
                'a credit of ' || coalesce(r.amount::text, '?') || ' names this line but is no '
                || 'return (no RRTN code, no reversal indicator); the line was kept as it is'
-             ELSE 'reported amount ' || coalesce(r.amount::text, '?')
-                  || ' (or its currency) differs from the line amount ' || l.amount::text
-                  || '; the line was not moved'
+             ELSE CASE
+               WHEN r.currency IS NOT NULL AND r.currency <> 'GHS' THEN
+                 'reported amount ' || coalesce(r.amount::text, '?') || ' ' || r.currency
+                 || ' is not in cedis (GHS); the line amount is ' || l.amount::text
+                 || ' GHS; the line was not moved'
+               WHEN r.amount = l.amount THEN
+                 'reported amount is finer than a pesewa (' || r.amount::text || ' once rounded), '
+                 || 'so it is not the line amount ' || l.amount::text || '; the line was not moved'
+               ELSE 'reported amount ' || coalesce(r.amount::text, '?')
+                    || ' differs from the line amount ' || l.amount::text
+                    || '; the line was not moved' END
            END AS detail
     FROM settlement_records r
     LEFT JOIN payroll_lines l ON l.id = r.payroll_line_id

@@ -155,15 +155,15 @@ export async function loadFile(
           tx,
           sql`WITH ins AS (
           INSERT INTO settlement_records (settlement_file_id, end_to_end_id, payment_info_id,
-                                          status, reason_code, reason_text, amount,
+                                          status, reason_code, reason_text, amount, currency,
                                           payroll_line_id, outcome, match_method)
-          SELECT ${fileId}, x.e, x.p, x.s, x.rc, x.rt, x.a, l.id,
+          SELECT ${fileId}, x.e, x.p, x.s, x.rc, x.rt, x.a, x.c, l.id,
                  CASE WHEN l.id IS NULL THEN 'unknown_reference'
                       WHEN NOT x.ok OR x.a <> l.amount THEN 'amount_mismatch'
                       ELSE 'matched' END,
                  CASE WHEN l.id IS NOT NULL THEN 'reference' END
           FROM json_to_recordset(${JSON.stringify(batch)}::json)
-            AS x(n int, e text, p text, s text, rc text, rt text, a numeric, ok boolean)
+            AS x(n int, e text, p text, s text, rc text, rt text, a numeric, c text, ok boolean)
           LEFT JOIN payroll_lines l ON l.end_to_end_id = x.e
           ORDER BY x.n
           RETURNING id)
@@ -218,6 +218,7 @@ function recordRow(r: Pain002Record, fileName: string, n: number) {
     rc: r.reasonCode,
     rt: r.reasonText,
     a: amount,
+    c: amount === null ? null : r.currency,
     ok,
   };
 }

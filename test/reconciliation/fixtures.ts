@@ -123,6 +123,8 @@ export interface TxSpec {
   status: string;
   reason?: string;
   amount?: string;
+  /** The amount's currency, GHS unless said. */
+  currency?: string;
 }
 
 /** Writes a pain.002.001.03 the way the GhIPSS stand-in answers, for generated cycles. */
@@ -159,7 +161,7 @@ export async function writePain002(
   ];
   for (const t of p.txs) {
     const amt = t.amount
-      ? `<OrgnlTxRef><Amt><InstdAmt Ccy="GHS">${t.amount}</InstdAmt></Amt></OrgnlTxRef>`
+      ? `<OrgnlTxRef><Amt><InstdAmt Ccy="${t.currency ?? 'GHS'}">${t.amount}</InstdAmt></Amt></OrgnlTxRef>`
       : '';
     parts.push(
       `<TxInfAndSts><OrgnlEndToEndId>${t.endToEndId}</OrgnlEndToEndId><TxSts>${t.status}</TxSts>${reason(t.reason)}${amt}</TxInfAndSts>`,

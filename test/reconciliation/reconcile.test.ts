@@ -343,7 +343,7 @@ describe('partial acceptance and references that do not match (cycle 203, two fi
         reason_code: null,
         amount: '999.99',
         detail:
-          'reported amount 999.99 (or its currency) differs from the line amount 256.00; the line was not moved',
+          'reported amount 999.99 differs from the line amount 256.00; the line was not moved',
       },
     ]);
     expect((await lineStates(cycleId)).slice(0, 3)).toEqual([
@@ -359,6 +359,49 @@ describe('partial acceptance and references that do not match (cycle 203, two fi
     );
     expect(ev).toEqual({ from_status: 'pending', to_status: 'pending' });
     expect(await cycleStatus(cycleId)).toBe('submitted');
+  });
+});
+
+describe('amounts that cannot be the line amount (cycle 206)', () => {
+  it('says whether the currency or the precision is what differs, and moves neither line', async () => {
+    const { cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 206,
+      lines: ['179.73', '530.00'],
+    });
+    const path = await writePain002(tmp, 'amounts-206.xml', {
+      messageId: 'RSP-206',
+      originalMessageId: 'SIKA-LEAP-206-EZWICH-1',
+      txs: [
+        { endToEndId: endToEndId(206, 1), status: 'ACSC', amount: '179.725' },
+        { endToEndId: endToEndId(206, 2), status: 'ACSC', amount: '530.00', currency: 'USD' },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 2, matched: 0, paid: 0, exceptions: 2 });
+    expect(await exceptionsOf(cycleId)).toEqual([
+      {
+        kind: 'amount_mismatch',
+        line_no: 1,
+        reason_code: null,
+        amount: '179.73',
+        detail:
+          'reported amount is finer than a pesewa (179.73 once rounded), so it is not the line ' +
+          'amount 179.73; the line was not moved',
+      },
+      {
+        kind: 'amount_mismatch',
+        line_no: 2,
+        reason_code: null,
+        amount: '530.00',
+        detail:
+          'reported amount 530.00 USD is not in cedis (GHS); the line amount is 530.00 GHS; ' +
+          'the line was not moved',
+      },
+    ]);
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'pending', null],
+      [2, 'pending', null],
+    ]);
   });
 });
 
