@@ -14,6 +14,7 @@ export const EXCEPTION_KINDS = [
   'unconfirmed_past_time',
   'household_review',
   'unexplained_credit',
+  'unreadable_file',
 ] as const;
 export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
@@ -28,6 +29,8 @@ export const KIND_ACTIONS: Record<string, string> = {
     'Ask GhIPSS for the status of the payment; a later report still settles it',
   unexplained_credit:
     'Ask the bank what the credit is; if the payment came back, have it reported as a return',
+  unreadable_file:
+    'Ask the sender for a readable copy and load it; this one is kept as received, unapplied',
 };
 
 /** SQL: the action of a kind from KIND_ACTIONS. */

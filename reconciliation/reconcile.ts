@@ -10,6 +10,7 @@ import { logger } from '../src/logger.js';
 import { applyAssignments, assignStatusBlocks, type Applied } from './apply-statuses.js';
 import type { ControlTotals } from './control-equation.js';
 import { refreshCycles } from './cycle-status.js';
+import { KIND_ACTIONS } from './exceptions.js';
 import { DEFAULT_VALUE_DATE_TOLERANCE_DAYS, fallbackMatch } from './fallback-match.js';
 import { checkFinanceUser } from './finance-user.js';
 import { loadCamtFile } from './load-camt.js';
@@ -246,6 +247,12 @@ async function quarantineUnreadable(
         note: `unreadable: ${p.reason}`,
       })
       .returning({ id: settlementFiles.id });
+    // Named by no cycle: it is on finance's list of exceptions without a cycle until resolved.
+    await tx.execute(sql`
+      INSERT INTO exceptions (kind, detail, action)
+      VALUES ('unreadable_file',
+              ${`file ${p.fileName} (SHA-256 ${p.sha256.slice(0, 16)}...) could not be read: ${p.reason}`},
+              ${KIND_ACTIONS['unreadable_file']})`);
     await appendAudit(tx, {
       actor: p.loadedBy,
       action: 'settlement.quarantine',
@@ -267,6 +274,7 @@ async function quarantineUnreadable(
       originalMessageId: null,
       records: 0,
       ...NOTHING,
+      exceptions: 1,
       cycles: [],
     };
   });

@@ -39,7 +39,7 @@ export function registerExceptions(program: Command): void {
       new Option(
         '--without-cycle',
         'instead of a cycle: the exceptions that name none (records naming no payroll line, ' +
-          'reports answering no file this database sent)',
+          'reports answering no file this database sent, files that could not be read)',
       ).conflicts('cycle'),
     )
     .option('--state <state>', `only one state: ${STATES.join(', ')}`, oneOf('--state', STATES))

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -104,6 +104,21 @@ describe('the exceptions command line', () => {
     const listed = await sika('exceptions', 'list', '--without-cycle', '--state', 'open');
     expect(listed.trim().split('\n')).toHaveLength(1);
     expect(listed).toMatch(/^ *\d+ +open +unknown_reference .*SIKA-LEAP-999-EZWICH-001/);
+  });
+
+  it('lists a file that could not be read among the exceptions that name no cycle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sika-exc-'));
+    try {
+      const path = join(dir, 'garbled.xml');
+      await writeFile(path, '<Document><CstmrPmtStsRpt>');
+      const r = await reconcileFile(t.db, { path, loadedBy: 'efua.owusu' });
+      expect(r).toMatchObject({ state: 'quarantined', exceptions: 1 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const listed = await sika('exceptions', 'list', '--without-cycle', '--state', 'open');
+    expect(listed.trim().split('\n')).toHaveLength(2);
+    expect(listed).toMatch(/\n *\d+ +open +unreadable_file .*garbled\.xml/);
   });
 
   it('asks which exceptions when neither --cycle nor --without-cycle is given', async () => {

@@ -696,20 +696,40 @@ describe('volume and folders', () => {
     ]);
   });
 
-  it('quarantines a file that is not XML with its reason, moving nothing', async () => {
+  it('quarantines a file that is not XML with its reason, moving nothing, on the exception list', async () => {
     const before = await snapshot();
     const r = await load('not-xml.xml');
-    expect(r).toMatchObject({ fileName: 'not-xml.xml', state: 'quarantined', records: 0 });
+    expect(r).toMatchObject({
+      fileName: 'not-xml.xml',
+      state: 'quarantined',
+      records: 0,
+      exceptions: 1,
+    });
     expect(r.note).toMatch(/^unreadable: not well-formed XML \(/);
     const [files, records, events, exceptions, audits, lines] = before.split('/');
     expect((await snapshot()).split('/')).toEqual([
       String(Number(files) + 1),
       records,
       events,
-      exceptions,
+      String(Number(exceptions) + 1),
       String(Number(audits) + 1),
       lines,
     ]);
+    const [e] = await rows<{
+      kind: string;
+      cycle_id: number | null;
+      detail: string;
+      action: string;
+    }>(t.db, sql`SELECT kind, cycle_id, detail, action FROM exceptions ORDER BY id DESC LIMIT 1`);
+    expect(e).toMatchObject({
+      kind: 'unreadable_file',
+      cycle_id: null,
+      action:
+        'Ask the sender for a readable copy and load it; this one is kept as received, unapplied',
+    });
+    expect(e!.detail).toMatch(
+      /^file not-xml.xml \(SHA-256 [0-9a-f]{16}\.\.\.\) could not be read: not well-formed XML \(/,
+    );
   });
 
   it.each([
