@@ -62,6 +62,13 @@ export const STATUSES = new Set(
   ),
 );
 
+/**
+ * The namespaces of pain.002 schemas: the ISO ones (any version) and bank variants that extend
+ * them, such as the Swiss pain.002.001.03.ch.02. A document without a namespace is read by its
+ * element names alone.
+ */
+const PAIN002_NAMESPACE = /(^|[:/])pain\.002\.001\.\d{2}([.:/]|$)/;
+
 /** An ISO 20022 amount: never negative (the schema's decimal has no sign in a report). */
 const AMOUNT = /^\d+(\.\d+)?$/;
 
@@ -202,6 +209,15 @@ export async function* parsePain002(
       throw unreadable(
         kind ? `it is a ${kind} message, not a pain.002` : `${local} is not a pain.002 report`,
       );
+    }
+    // The message's elements are a pain.002's: the namespace must say so too.
+    if (depth <= 1 && local === 'CstmrPmtStsRpt' && rootNamespace !== null) {
+      if (!PAIN002_NAMESPACE.test(rootNamespace)) {
+        throw unreadable(
+          `line ${parser.line}: namespace "${rootNamespace.slice(0, 80)}" is not a pain.002 ` +
+            'schema (urn:iso:std:iso:20022:tech:xsd:pain.002.001.NN, or a bank variant of it)',
+        );
+      }
     }
     const parentScope = depth > 0 ? scopes[depth - 1]! : null;
     stack.push(local);

@@ -223,6 +223,24 @@ describe('files that are not a pain.002', () => {
     });
   });
 
+  it.each([['urn:example:foo'], ['urn:iso:std:iso:20022:tech:xsd:camt.054.001.08']])(
+    'refuses a pain.002 body under the namespace %s',
+    async (ns) => {
+      const path = join(tmp, 'namespace.xml');
+      await writeFile(
+        path,
+        `<?xml version="1.0"?>\n<Document xmlns="${ns}"><CstmrPmtStsRpt><GrpHdr><MsgId>A</MsgId>` +
+          '</GrpHdr></CstmrPmtStsRpt></Document>',
+      );
+      expect(await refusal(() => readPain002(path))).toEqual({
+        code: 'UNREADABLE_RESPONSE',
+        message:
+          `namespace.xml: line 2: namespace "${ns}" is not a pain.002 schema ` +
+          '(urn:iso:std:iso:20022:tech:xsd:pain.002.001.NN, or a bank variant of it)',
+      });
+    },
+  );
+
   it.each([
     ['camt054-v2-genkgo.xml', 'camt.054'],
     ['pain001-v3-example.xml', 'pain.001'],
