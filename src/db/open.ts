@@ -8,9 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
-import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
+import { lockEmbedded } from './embedded-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -47,12 +46,12 @@ export async function openDatabase(opts: {
     };
   }
   mkdirSync(opts.dbDir, { recursive: true });
-  const release = await lockEmbedded(opts.dbDir);
+  const release = lockEmbedded(opts.dbDir);
   let client: PGlite;
   try {
     client = await PGlite.create(opts.dbDir);
   } catch (err) {
-    await release();
+    release();
     throw err;
   }
   const db = drizzlePglite(client, { schema });
@@ -64,47 +63,10 @@ export async function openDatabase(opts: {
       try {
         await client.close();
       } finally {
-        await release();
+        release();
       }
     },
   };
-}
-
-/**
- * A lock did not refresh for this long: its process is gone (killed, machine stopped). Long, as
- * a PGlite statement runs on the process's only thread and holds up the refresh meanwhile.
- */
-const EMBEDDED_LOCK_STALE_MS = 120_000;
-
-/**
- * PGlite is PostgreSQL in one process: two processes opening the same folder each write its files
- * as if alone, and the database is corrupted. So a process holds a lock on the folder (a lock
- * directory beside it, refreshed while open and removed on exit) and a second one is refused.
- */
-async function lockEmbedded(dbDir: string): Promise<() => Promise<void>> {
-  const log = logger('db');
-  try {
-    return await lockfile.lock(dbDir, {
-      lockfilePath: `${dbDir.replace(/\/+$/, '')}.lock`,
-      stale: EMBEDDED_LOCK_STALE_MS,
-      update: EMBEDDED_LOCK_STALE_MS / 6,
-      realpath: false,
-      retries: 0,
-      // Refused or delayed refreshes (a long statement): the database stays open; a process that
-      // finds the lock stale meanwhile could open it too, which the long limit makes unlikely.
-      onCompromised: (err) =>
-        log.warn({ code: (err as { code?: string }).code }, 'embedded database lock not refreshed'),
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ELOCKED') throw err;
-    throw new SikaError(
-      'DATABASE_IN_USE',
-      `the embedded database in ${dbDir} is open in another sika process (a command or the ` +
-        `server still running); run one at a time, or use PostgreSQL (DATABASE_URL) to work ` +
-        `from several at once. A lock left by a process that was killed clears within ` +
-        `${EMBEDDED_LOCK_STALE_MS / 60_000} minutes.`,
-    );
-  }
 }
 
 /** Rows of a raw query, the same for both drivers. */

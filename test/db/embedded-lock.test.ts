@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,13 +60,47 @@ describe('the embedded database is open in one process at a time', () => {
     }
   });
 
-  it('takes over a lock its process left behind once it is stale', async () => {
+  it('refuses while the process named in the lock lives, even stopped, and takes over once it has ended', async () => {
     const dbDir = join(dir, 'db3');
+    // A process that is alive but does nothing, as one suspended with Ctrl-Z.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+      stdio: 'ignore',
+    });
+    try {
+      child.kill('SIGSTOP');
+      await writeFile(
+        `${dbDir}.lock`,
+        JSON.stringify({ pid: child.pid, host: hostname(), since: '2026-12-04T08:00:00.000Z' }),
+      );
+      const old = new Date(Date.now() - 60 * 60_000);
+      await utimes(`${dbDir}.lock`, old, old);
+      const refused = await openDatabase({ dbDir }).then(
+        () => 'opened',
+        (err: unknown) => err,
+      );
+      expect((refused as SikaError).message).toContain(
+        `is open in another sika process (process ${child.pid} on ${hostname()}, since ` +
+          '2026-12-04T08:00:00.000Z)',
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((done) => child.once('exit', done));
+    const db = await openDatabase({ dbDir });
+    expect(await rows<{ one: number }>(db.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    expect(JSON.parse(await readFile(`${dbDir}.lock`, 'utf8'))).toMatchObject({
+      pid: process.pid,
+    });
+    await db.close();
+  });
+
+  it('takes over the lock folder an earlier version left', async () => {
+    const dbDir = join(dir, 'db4');
     await mkdir(`${dbDir}.lock`, { recursive: true });
     const old = new Date(Date.now() - 10 * 60_000);
     await utimes(`${dbDir}.lock`, old, old);
     const db = await openDatabase({ dbDir });
-    expect(await rows<{ one: number }>(db.db, sql`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
     await db.close();
+    expect((await stat(`${dbDir}.lock`).catch(() => null)) === null).toBe(true);
   });
 });
