@@ -68,8 +68,8 @@ export function reasonMeaning(code: SQL): SQL {
 
 /**
  * Opens an exception for every record of the file that could not be applied as it stood: an
- * EndToEndId that matches no line, a record seen before, an amount that is not the line's, a
- * camt credit naming a line that is no return.
+ * EndToEndId that matches no line, a record seen before, a status contradicting one the same file
+ * gave before, an amount that is not the line's, a camt credit naming a line that is no return.
  */
 export async function openRecordExceptions(tx: Db, file: FileScope): Promise<void> {
   await tx.execute(sql`
@@ -81,6 +81,7 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
            CASE r.outcome WHEN 'unknown_reference' THEN 'unknown_reference'
                           WHEN 'duplicate' THEN 'duplicate_record'
                           WHEN 'unexplained_credit' THEN 'unexplained_credit'
+                          WHEN 'conflict' THEN 'conflicting_status'
                           ELSE 'amount_mismatch' END AS kind,
            r.reason_code,
            coalesce(r.amount, l.amount) AS amount,
@@ -97,6 +98,14 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
                                      WHERE p.settlement_file_id = r.settlement_file_id
                                        AND p.payroll_line_id = r.payroll_line_id AND p.id < r.id)
                        THEN ' earlier in the same file' ELSE ' by an earlier file' END
+             WHEN 'conflict' THEN
+               'this file reports this line twice: '
+               || (SELECT q.status FROM settlement_records q
+                   WHERE q.settlement_file_id = r.settlement_file_id
+                     AND q.payroll_line_id = r.payroll_line_id AND q.id < r.id
+                   ORDER BY q.id LIMIT 1)
+               || ', then ' || r.status || coalesce(' (' || r.reason_code || ')', '')
+               || '; the later one was not applied'
              WHEN 'unexplained_credit' THEN
                'a credit of ' || coalesce(r.amount::text, '?') || ' names this line but is no '
                || 'return (no RRTN code, no reversal indicator); the line was kept as it is'
@@ -115,7 +124,8 @@ export async function openRecordExceptions(tx: Db, file: FileScope): Promise<voi
     FROM settlement_records r
     LEFT JOIN payroll_lines l ON l.id = r.payroll_line_id
     WHERE ${inFile(file)}
-      AND r.outcome IN ('unknown_reference', 'duplicate', 'amount_mismatch', 'unexplained_credit')
+      AND r.outcome IN ('unknown_reference', 'duplicate', 'amount_mismatch', 'unexplained_credit',
+                        'conflict')
     ) x ORDER BY record_id`);
 }
 

@@ -62,7 +62,8 @@ function lineOf(lineId: SQL) {
  * not the line's). Records were matched to lines as they were loaded; everything here is
  * set-based and writes only the rare rows.
  *
- * A line named twice in one status report is a repeat. A camt message may name a line twice with
+ * A line named twice in one status report is a repeat, or a conflict when the statuses differ
+ * (settled, then rejected): only the first is applied. A camt message may name a line twice with
  * different news (booked, then returned), so there only the same status repeats; and a statement
  * or account report (camt.053, camt.052) restating what an earlier file applied is 'confirmed',
  * not a repeat worth an exception, since they overlap notifications by design.
@@ -80,7 +81,14 @@ export async function markRepeats(tx: Db, p: { file: FileScope; format: string }
                          WHERE q.settlement_file_id = r.settlement_file_id
                            AND q.payroll_line_id = r.payroll_line_id AND q.id < r.id
                            AND q.status = r.status)
-                       THEN 'confirmed' ELSE 'duplicate' END
+                       THEN 'confirmed'
+                       WHEN ${statusReport} AND EXISTS (
+                         SELECT 1 FROM settlement_records q
+                         WHERE q.settlement_file_id = r.settlement_file_id
+                           AND q.payroll_line_id = r.payroll_line_id AND q.id < r.id
+                           AND q.status <> r.status)
+                       THEN 'conflict'
+                       ELSE 'duplicate' END
     WHERE ${inFile(p.file)} AND r.outcome IN ('matched', 'amount_mismatch')
       AND EXISTS (SELECT 1 FROM settlement_records q
                   WHERE q.payroll_line_id = r.payroll_line_id

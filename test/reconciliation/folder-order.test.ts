@@ -120,7 +120,8 @@ async function writeFolder(to: string): Promise<void> {
   const whole = await readFile(join(tmp, 'whole.xml'), 'utf8');
   await writeFile(join(to, NAMES[4]!), whole.slice(0, Math.floor(whole.length / 2)));
   // 06: later news of E1: conflicts both ways, pending lines settled or rejected, a line named
-  // twice (the same status, then another status), news already applied, an unknown reference.
+  // twice (the same status: a repeat; then another status: a conflict), news already applied, an
+  // unknown reference.
   const late = [
     { endToEndId: e2e(E1[1]!), status: 'RJCT', reason: 'AC01' },
     { endToEndId: e2e(E1[0]!), status: 'ACSC' },
@@ -332,7 +333,7 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       '03-momo1-part.xml loaded   4 4 96 4 0 0 0 0 4',
       '04-broken.xml quarantined   0 0 0 0 0 0 0 0 1',
       '05-truncated.xml quarantined   0 0 0 0 0 0 0 0 1',
-      '06-ezwich1-late.xml loaded   12 6 4 1 0 1 1 2 7',
+      '06-ezwich1-late.xml loaded   12 6 4 1 0 1 1 3 7',
       '07-ezwich1-late-resent.xml repeat  06-ezwich1-late.xml 12 0 0 0 0 0 0 0 1',
       '08-momo2-group-reject.xml loaded   0 0 0 50 0 0 0 0 50',
       '09-foreign.xml quarantined   1 0 0 0 0 0 0 0 1',
@@ -348,10 +349,10 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       amount_mismatch: 1,
       failed_payment: 68,
       household_review: 3,
-      duplicate_record: 4,
+      duplicate_record: 3,
       unknown_reference: 2,
       unreadable_file: 2,
-      conflicting_status: 5,
+      conflicting_status: 6,
       unexplained_credit: 1,
       returned_payment: 5,
     });
@@ -360,7 +361,7 @@ describe('a folder on PostgreSQL, against its files loaded one at a time in name
       '03-momo1-part.xml loaded pain.002 inferred 1,matched 4',
       '04-broken.xml quarantined unreadable null',
       '05-truncated.xml quarantined unreadable null',
-      '06-ezwich1-late.xml loaded pain.002 conflict 2,duplicate 3,matched 6,unknown_reference 1',
+      '06-ezwich1-late.xml loaded pain.002 conflict 3,duplicate 2,matched 6,unknown_reference 1',
       '07-ezwich1-late-resent.xml repeat pain.002 repeat 12',
       '08-momo2-group-reject.xml loaded pain.002 group_status 1',
       '09-foreign.xml quarantined pain.002 quarantined 1',

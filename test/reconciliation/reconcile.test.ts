@@ -405,6 +405,43 @@ describe('amounts that cannot be the line amount (cycle 206)', () => {
   });
 });
 
+describe('one report giving a line two statuses (cycle 208)', () => {
+  it('applies the first and opens a conflict for the contradicting one, a repeat for the same', async () => {
+    const { cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 208,
+      lines: ['304.00', '380.00'],
+    });
+    const path = await writePain002(tmp, 'twice-208.xml', {
+      messageId: 'RSP-208',
+      originalMessageId: 'SIKA-LEAP-208-EZWICH-1',
+      txs: [
+        { endToEndId: endToEndId(208, 1), status: 'ACSC' },
+        { endToEndId: endToEndId(208, 1), status: 'RJCT', reason: 'AC01' },
+        { endToEndId: endToEndId(208, 2), status: 'ACSC' },
+        { endToEndId: endToEndId(208, 2), status: 'ACSC' },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 4, paid: 2, failed: 0, conflicts: 1, exceptions: 2 });
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'paid', null],
+      [2, 'paid', null],
+    ]);
+    expect((await exceptionsOf(cycleId)).map((e) => [e.kind, e.line_no, e.detail])).toEqual([
+      [
+        'conflicting_status',
+        1,
+        'this file reports this line twice: ACSC, then RJCT (AC01); the later one was not applied',
+      ],
+      [
+        'duplicate_record',
+        2,
+        'status ACSC for this line was already reported earlier in the same file',
+      ],
+    ]);
+  });
+});
+
 describe('a report whose listed transactions are all unknown (cycle 205)', () => {
   let cycleId: number;
   beforeAll(async () => {
