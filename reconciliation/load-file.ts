@@ -148,6 +148,8 @@ export async function loadFile(
       });
     } else {
       if (fileId === undefined) throw new Error('a status report gave records before its header');
+      if (header?.groupStatus === 'RJCT')
+        refuseSettledUnderRejection(ev.records, fileName, records);
       const batch = ev.records.map((r, i) => recordRow(r, fileName, records + i + 1));
       // One JSON parameter per batch: a 2,000-row VALUES list costs more to build than to insert.
       await pipeline.start(() =>
@@ -206,6 +208,27 @@ export function reportedAmount(
   }
   const amount = value.toFixed(2);
   return { amount, ok: ghs && value.equals(new Cedi(amount)) };
+}
+
+/**
+ * A group status RJCT rejects every transaction of the file: a report that also gives one of them
+ * another status contradicts itself, and which of the two is meant cannot be told from it.
+ */
+function refuseSettledUnderRejection(
+  batch: Pain002Record[],
+  fileName: string,
+  before: number,
+): void {
+  const i = batch.findIndex((r) => r.status !== 'RJCT');
+  if (i < 0) return;
+  const r = batch[i]!;
+  throw new SikaError(
+    'UNREADABLE_RESPONSE',
+    `${fileName}: transaction ${before + i + 1} (${r.endToEndId ?? 'no reference'}) reports ` +
+      `${r.status} under the group status RJCT, which rejects every transaction: the report ` +
+      'contradicts itself',
+    { file: fileName },
+  );
 }
 
 function recordRow(r: Pain002Record, fileName: string, n: number) {

@@ -442,6 +442,35 @@ describe('one report giving a line two statuses (cycle 208)', () => {
   });
 });
 
+describe('a group rejection that lists a transaction as settled (cycle 209)', () => {
+  it('is refused whole as contradicting itself, and moves nothing', async () => {
+    const { cycleId } = await createSubmittedCycle(t.db, {
+      cycleNumber: 209,
+      lines: ['304.00', '380.00'],
+    });
+    const path = await writePain002(tmp, 'rjct-acsc-209.xml', {
+      messageId: 'RSP-209',
+      originalMessageId: 'SIKA-LEAP-209-EZWICH-1',
+      groupStatus: 'RJCT',
+      groupReason: 'AM10',
+      txs: [
+        { endToEndId: endToEndId(209, 1), status: 'RJCT', reason: 'AM10' },
+        { endToEndId: endToEndId(209, 2), status: 'ACSC' },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ state: 'quarantined', records: 0, exceptions: 1 });
+    expect(r.note).toBe(
+      `unreadable: transaction 2 (${endToEndId(209, 2)}) reports ACSC under the group status ` +
+        'RJCT, which rejects every transaction: the report contradicts itself',
+    );
+    expect(await lineStates(cycleId)).toEqual([
+      [1, 'pending', null],
+      [2, 'pending', null],
+    ]);
+  });
+});
+
 describe('a report whose listed transactions are all unknown (cycle 205)', () => {
   let cycleId: number;
   beforeAll(async () => {
