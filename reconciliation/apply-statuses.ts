@@ -19,7 +19,9 @@ export function targetStatus(status: string): 'paid' | 'failed' | 'pending' {
  * to reach the others: when every transaction it lists is unknown (or names lines of another
  * file), the report is about something else or its references are garbled, so nothing is
  * inferred, an unknown_reference exception is opened on the block's status record, and the lines
- * it leaves out stay as they are. A block that lists no transaction applies to all its lines.
+ * it leaves out stay as they are. The same holds, except for a rejection, when any transaction it
+ * lists is unknown: that one may be a line it seems to leave out. A block that lists no
+ * transaction applies to all its lines.
  */
 export async function assignStatusBlocks(
   tx: Db,
@@ -68,9 +70,10 @@ export async function assignStatusBlocks(
     }
     if (reached.has(range.submissionId)) continue;
 
-    const [listed] = await rows<{ listed: number; known: boolean }>(
+    const [listed] = await rows<{ listed: number; unknown: number; known: boolean }>(
       tx,
       sql`SELECT count(*)::int AS listed,
+                 count(*) FILTER (WHERE r.payroll_line_id IS NULL)::int AS unknown,
                  EXISTS (SELECT 1 FROM settlement_records r JOIN payroll_lines l
                            ON l.id = r.payroll_line_id
                          WHERE ${inFile(p.file)} AND ${listedBy(blockIds, b.payment_info_id)}
@@ -86,6 +89,16 @@ export async function assignStatusBlocks(
           ? `the one transaction it lists names no line of ${what}`
           : `none of the ${listed.listed} transactions it lists names a line of ${what}`;
       await refuse(`${none}, so the lines it leaves out stay as they are`, range.cycleId);
+      continue;
+    }
+    // A garbled reference may be a line the report seems to leave out: accepting the lines left
+    // out could then pay one it rejected. A rejection of the whole block is safe either way.
+    if (listed && listed.unknown > 0 && b.status !== 'RJCT') {
+      await refuse(
+        `${listed.unknown} of the ${listed.listed} transactions it lists name no line, and any ` +
+          'of them may be a line it seems to leave out, so the lines it leaves out stay as they are',
+        range.cycleId,
+      );
       continue;
     }
 

@@ -554,7 +554,7 @@ describe('a report whose listed transactions are all unknown (cycle 205)', () =>
     expect(await cycleStatus(cycleId)).toBe('submitted');
   });
 
-  it('still applies PART to the lines left out once one listed transaction is known', async () => {
+  it('applies the listed transaction it knows, but infers nothing while one listed is unknown', async () => {
     const path = await writePain002(tmp, 'part-known-205.xml', {
       messageId: 'RSP-205-C',
       originalMessageId: 'SIKA-LEAP-205-EZWICH-1',
@@ -562,12 +562,19 @@ describe('a report whose listed transactions are all unknown (cycle 205)', () =>
       txs: [...unknownTxs, { endToEndId: endToEndId(205, 2), status: 'RJCT', reason: 'AC04' }],
     });
     const r = await reconcileFile(t.db, { path, loadedBy });
-    expect(r).toMatchObject({ records: 3, matched: 1, paid: 2, failed: 1, unknown: 2 });
+    expect(r).toMatchObject({ records: 3, matched: 1, paid: 0, failed: 1, unknown: 3 });
     expect(await lineStates(cycleId)).toEqual([
-      [1, 'paid', null],
+      [1, 'pending', null],
       [2, 'failed', 'AC04'],
-      [3, 'paid', null],
+      [3, 'pending', null],
     ]);
+    const [refusal] = (await exceptionsOf(cycleId))
+      .filter((e) => e.detail.startsWith('group status PART'))
+      .slice(-1);
+    expect(refusal!.detail).toBe(
+      'group status PART not applied: 2 of the 3 transactions it lists name no line, and any of ' +
+        'them may be a line it seems to leave out, so the lines it leaves out stay as they are',
+    );
   });
 });
 
