@@ -408,7 +408,11 @@ async function loadAndApply(
     let notSent = 0;
     for (const where of passes) {
       await assignRecords(tx, { file, where });
-      notSent += await refuseUnsent(tx, { file, ranges: run.ranges });
+      notSent += await refuseUnsent(tx, {
+        file,
+        ranges: run.ranges,
+        answers: 'originalMessageId' in loaded.header ? loaded.header.originalMessageId : undefined,
+      });
       if (loaded.header && 'originalMessageId' in loaded.header) {
         await assignStatusBlocks(tx, {
           file,

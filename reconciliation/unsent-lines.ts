@@ -1,10 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../src/db/open.js';
 import { inFile, type FileScope } from './load-file.js';
-import { sentRanges, type SubmissionRange, type SubmissionRanges } from './submission-lines.js';
+import {
+  sentRanges,
+  submissionRange,
+  type SubmissionRange,
+  type SubmissionRanges,
+} from './submission-lines.js';
 
 export const NOT_SENT_ACTION =
   'Find out where the report comes from: these payments were never sent, and nothing was moved';
+const OTHER_FILE_ACTION =
+  'Ask GhIPSS why the report names payments of another file; nothing was moved';
 
 /** Merged line-number intervals of a cycle and channel's sent submissions. */
 function merged(ranges: SubmissionRange[]): Map<string, [number, number][]> {
@@ -22,39 +29,86 @@ function merged(ranges: SubmissionRange[]): Map<string, [number, number][]> {
   return by;
 }
 
-/**
- * Takes out of recon_assign the lines of a file's records that no sent payment file carried
- * (their cycle or channel was never submitted, or the file carrying them was prepared but not
- * sent): their records become 'not_sent', the line is not moved, any exception already opened for
- * such a record is replaced by one exception per cycle saying the payment was never sent. Returns
- * how many records were set aside.
- *
- * recon_assign already holds each line's cycle, channel and number, so the usual case (every
- * line sent) costs one pass over it and the lowest and highest line number per cycle and channel.
- */
-export async function refuseUnsent(
-  tx: Db,
-  p: { file: FileScope; ranges: SubmissionRanges },
-): Promise<number> {
-  const spans = await rows<{ cycle_id: number; channel: string; lo: number; hi: number }>(
+interface Span {
+  cycle_id: number;
+  channel: string;
+  lo: number;
+  hi: number;
+}
+
+/** The lowest and highest line number the working set holds per cycle and channel. */
+function spansOf(tx: Db): Promise<Span[]> {
+  return rows<Span>(
     tx,
     sql`SELECT cycle_id, channel, min(line_no)::int AS lo, max(line_no)::int AS hi
         FROM recon_assign WHERE level = 'transaction' GROUP BY 1, 2`,
   );
-  if (spans.length === 0) return 0;
-  const sent: SubmissionRange[] = [];
-  for (const cycleId of new Set(spans.map((s) => s.cycle_id))) {
-    sent.push(...(await sentRanges(tx, cycleId, p.ranges)));
-  }
-  const intervals = merged(sent);
-  const covered = spans.every((s) =>
+}
+
+function covers(ranges: SubmissionRange[], spans: Span[]): boolean {
+  const intervals = merged(ranges);
+  return spans.every((s) =>
     (intervals.get(`${s.cycle_id}\u0000${s.channel}`) ?? []).some(
       ([lo, hi]) => lo <= s.lo && s.hi <= hi,
     ),
   );
-  if (covered) return 0;
+}
 
-  const allowed = sent.map((r) => ({
+/**
+ * Takes out of recon_assign the lines of a file's records that no sent payment file carried
+ * (their cycle or channel was never submitted, or the file carrying them was prepared but not
+ * sent), and then, for a status report, those the payment file it answers did not carry (another
+ * cycle's, the next file of the channel): a report speaks of its own file. Their records become
+ * 'not_sent', the line is not moved, any exception already opened for such a record is replaced
+ * by one exception per cycle saying why. Returns how many records were set aside.
+ *
+ * recon_assign already holds each line's cycle, channel and number, so the usual case (every
+ * line the report's own) costs one pass over it and the lowest and highest line number per cycle
+ * and channel.
+ */
+export async function refuseUnsent(
+  tx: Db,
+  p: {
+    file: FileScope;
+    ranges: SubmissionRanges;
+    /** A status report: the message id of the payment file it answers. */
+    answers?: string;
+  },
+): Promise<number> {
+  let spans = await spansOf(tx);
+  if (spans.length === 0) return 0;
+  let refused = 0;
+  const sent: SubmissionRange[] = [];
+  for (const cycleId of new Set(spans.map((s) => s.cycle_id))) {
+    sent.push(...(await sentRanges(tx, cycleId, p.ranges)));
+  }
+  if (!covers(sent, spans)) {
+    refused += await setAside(tx, p.file, sent, {
+      why: 'that no payment file sent carried: the payment was never sent, so no line was moved',
+      action: NOT_SENT_ACTION,
+    });
+    spans = await spansOf(tx);
+  }
+  if (!p.answers || spans.length === 0) return refused;
+  const own = await submissionRange(tx, { messageId: p.answers, paymentInfoId: null }, p.ranges);
+  // A file whose lines cannot be worked out is refused by its block status, not here.
+  if (own && !covers([own], spans)) {
+    refused += await setAside(tx, p.file, [own], {
+      why: `that the payment file it answers (${p.answers}) did not carry, so no line was moved`,
+      action: OTHER_FILE_ACTION,
+    });
+  }
+  return refused;
+}
+
+/** Sets aside the records whose lines lie outside `allowed`, with one exception per cycle. */
+async function setAside(
+  tx: Db,
+  file: FileScope,
+  allowed: SubmissionRange[],
+  text: { why: string; action: string },
+): Promise<number> {
+  const ranges = allowed.map((r) => ({
     c: r.cycleId,
     ch: r.channel,
     lo: r.firstLineNo,
@@ -63,7 +117,7 @@ export async function refuseUnsent(
   const [out] = await rows<{ records: number }>(
     tx,
     sql`WITH s AS MATERIALIZED (
-          SELECT * FROM json_to_recordset(${JSON.stringify(allowed)}::json)
+          SELECT * FROM json_to_recordset(${JSON.stringify(ranges)}::json)
             AS s(c int, ch text, lo int, hi int)
         ), off AS (
           DELETE FROM recon_assign a
@@ -74,8 +128,8 @@ export async function refuseUnsent(
         ), u AS (
           UPDATE settlement_records r SET outcome = 'not_sent'
           FROM off
-          WHERE r.payroll_line_id = off.line_id AND ${inFile(p.file)}
-            AND r.outcome IN ('matched', 'amount_mismatch', 'duplicate')
+          WHERE r.payroll_line_id = off.line_id AND ${inFile(file)}
+            AND r.outcome IN ('matched', 'amount_mismatch', 'duplicate', 'conflict')
           RETURNING r.id, off.cycle_id, r.end_to_end_id, r.status
         ), gone AS (
           DELETE FROM exceptions e USING u WHERE e.settlement_record_id = u.id
@@ -88,9 +142,8 @@ export async function refuseUnsent(
                  g.n || CASE WHEN g.n = 1 THEN ' record' ELSE ' records' END
                  || ' of this file (' || b.statuses || ', first EndToEndId '
                  || coalesce(g.first_e2e, '(none)') || ') name payroll lines of cycle '
-                 || g.cycle_id || ' that no payment file sent carried: the payment was never '
-                 || 'sent, so no line was moved',
-                 ${NOT_SENT_ACTION}
+                 || g.cycle_id || ' ' || ${text.why},
+                 ${text.action}
           FROM (SELECT cycle_id, count(*) AS n, min(id) AS first_id,
                        (array_agg(end_to_end_id ORDER BY id))[1] AS first_e2e
                 FROM u GROUP BY cycle_id) g

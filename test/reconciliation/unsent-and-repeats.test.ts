@@ -49,6 +49,47 @@ const unsend = (cycleId: number, channel: string) =>
   t.db.execute(sql`UPDATE submissions SET status = 'prepared', sent_at = NULL
                    WHERE cycle_id = ${cycleId} AND channel = ${channel}`);
 
+describe('records naming lines of another payment file than the one answered', () => {
+  it('moves only the lines of the file it answers and opens one exception per other cycle', async () => {
+    const own = await createSubmittedCycle(t.db, {
+      cycleNumber: 451,
+      lines: ['100.00', '110.00', '120.00'],
+      maxPerFile: 2,
+    });
+    const other = await createSubmittedCycle(t.db, { cycleNumber: 452, lines: ['200.00'] });
+    const path = await writePain002(tmp, 'rsp-451.xml', {
+      messageId: 'RSP-451',
+      originalMessageId: messageId(451, 'ezwich', 1),
+      txs: [
+        { endToEndId: endToEndId(451, 1), status: 'ACSC' },
+        { endToEndId: endToEndId(451, 2), status: 'ACSC' },
+        // Line 3 went in the channel's second file; cycle 452's line in another cycle's file.
+        { endToEndId: endToEndId(451, 3), status: 'RJCT', reason: 'AC01' },
+        { endToEndId: endToEndId(452, 1), status: 'RJCT', reason: 'AC04' },
+      ],
+    });
+    const r = await reconcileFile(t.db, { path, loadedBy });
+    expect(r).toMatchObject({ records: 4, paid: 2, failed: 0, notSent: 2 });
+    expect(await lineStates(own.cycleId)).toEqual(['1:paid', '2:paid', '3:pending']);
+    expect(await lineStates(other.cycleId)).toEqual(['1:pending']);
+    const opened = await exceptionsOfFile(r.settlementFileId!);
+    expect(opened.map((e) => [e.cycle_id, e.detail])).toEqual([
+      [
+        own.cycleId,
+        `1 record of this file (RJCT 1, first EndToEndId ${endToEndId(451, 3)}) name payroll ` +
+          `lines of cycle ${own.cycleId} that the payment file it answers ` +
+          `(${messageId(451, 'ezwich', 1)}) did not carry, so no line was moved`,
+      ],
+      [
+        other.cycleId,
+        `1 record of this file (RJCT 1, first EndToEndId ${endToEndId(452, 1)}) name payroll ` +
+          `lines of cycle ${other.cycleId} that the payment file it answers ` +
+          `(${messageId(451, 'ezwich', 1)}) did not carry, so no line was moved`,
+      ],
+    ]);
+  });
+});
+
 describe('records naming lines that were never sent', () => {
   it('moves only the sent lines and opens one exception for the rest of the file', async () => {
     const { cycleId } = await createSubmittedCycle(t.db, {
