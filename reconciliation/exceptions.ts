@@ -30,7 +30,8 @@ export const KIND_ACTIONS: Record<string, string> = {
   unexplained_credit:
     'Ask the bank what the credit is; if the payment came back, have it reported as a return',
   unreadable_file:
-    'Ask the sender for a readable copy and load it; this one is kept as received, unapplied',
+    'Ask the sender for a readable copy and load it (or, if it is no response, file it ' +
+    'elsewhere); this one is kept as received, unapplied',
 };
 
 /** SQL: the action of a kind from KIND_ACTIONS. */

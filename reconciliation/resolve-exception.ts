@@ -76,6 +76,13 @@ export async function resolveException(db: Db, p: ResolveParams): Promise<Resolv
       });
     }
     if (p.action === 'pay_again') await checkPayAgain(tx, e);
+    if (p.action === 'write_off' && e.kind === 'unreadable_file') {
+      throw new SikaError(
+        'USAGE',
+        `exception ${e.id} cannot be written off: an unreadable file holds no amount; resolve ` +
+          'it with a note once a readable copy is loaded',
+      );
+    }
 
     const state = p.action === 'pay_again' ? 'carried' : 'resolved';
     await tx.execute(sql`

@@ -214,6 +214,11 @@ describe('working the exception queue and closing the cycle', () => {
       { action: 'write_off' as const, note: ' x ' },
       'a resolution note must say why, in at least 3 characters (got 1)',
     ],
+    [
+      'a note of two emoji and zero-width spaces',
+      { action: 'note' as const, note: '\u{1F44D}\u200B\u{1F44D}\u200B' },
+      'a resolution note must say why, in at least 3 characters (got 2)',
+    ],
   ])('refuses %s', async (_what, extra, message) => {
     const exceptionId = await exceptionIdOf('household_review', 3);
     const err = await refusal(() => resolveException(t.db, { exceptionId, by: finance, ...extra }));

@@ -119,6 +119,15 @@ describe('the exceptions command line', () => {
     const listed = await sika('exceptions', 'list', '--without-cycle', '--state', 'open');
     expect(listed.trim().split('\n')).toHaveLength(2);
     expect(listed).toMatch(/\n *\d+ +open +unreadable_file .*garbled\.xml/);
+    const id = /\n *(\d+) +open +unreadable_file/.exec(listed)![1]!;
+    const args = ['exceptions', 'resolve', id, '--note', 'nothing to pay', '--as', 'efua.owusu'];
+    const err = await sika(...args, '--action', 'write_off').catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'USAGE',
+      message:
+        `exception ${id} cannot be written off: an unreadable file holds no amount; resolve it ` +
+        'with a note once a readable copy is loaded',
+    });
   });
 
   it('asks which exceptions when neither --cycle nor --without-cycle is given', async () => {

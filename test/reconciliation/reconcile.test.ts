@@ -798,7 +798,8 @@ describe('volume and folders', () => {
       kind: 'unreadable_file',
       cycle_id: null,
       action:
-        'Ask the sender for a readable copy and load it; this one is kept as received, unapplied',
+        'Ask the sender for a readable copy and load it (or, if it is no response, file it ' +
+        'elsewhere); this one is kept as received, unapplied',
     });
     expect(e!.detail).toMatch(
       /^file not-xml.xml \(SHA-256 [0-9a-f]{16}\.\.\.\) could not be read: not well-formed XML \(/,
