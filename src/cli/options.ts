@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { MIN_REASON } from '../audit/reason.js';
+import { MIN_REASON, reasonLength } from '../audit/reason.js';
 
 /**
  * Parses a positive whole number option, naming the option when it is not one. The ceiling keeps
@@ -36,9 +36,9 @@ export { MIN_REASON };
 export function reasonText(name: string) {
   return (value: string): string => {
     const trimmed = value.trim();
-    if (trimmed.length < MIN_REASON) {
+    if (reasonLength(trimmed) < MIN_REASON) {
       throw new InvalidArgumentError(
-        `${name} must say why, in at least ${MIN_REASON} characters (got ${trimmed.length})`,
+        `${name} must say why, in at least ${MIN_REASON} characters (got ${reasonLength(trimmed)})`,
       );
     }
     return trimmed;

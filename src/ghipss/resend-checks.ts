@@ -5,7 +5,7 @@ import { describeFile } from '../../reconciliation/index.js';
 import { isStatusDescription } from '../../reconciliation/describe-file.js';
 import { rows, type Db } from '../db/open.js';
 import { submissions } from '../db/schema.js';
-import { MIN_REASON } from '../audit/reason.js';
+import { MIN_REASON, reasonLength } from '../audit/reason.js';
 import { SikaError } from '../errors.js';
 
 /** The fewest characters a resend's reason may have; --help and the refusal both say it. */
@@ -13,11 +13,11 @@ export const MIN_RESEND_REASON = MIN_REASON;
 
 export function checkResendReason(reason: string): string {
   const trimmed = reason.trim();
-  if (trimmed.length < MIN_RESEND_REASON) {
+  if (reasonLength(trimmed) < MIN_RESEND_REASON) {
     throw new SikaError(
       'USAGE',
       `--reason must say why the file is sent again, in at least ${MIN_RESEND_REASON} ` +
-        `characters (got ${trimmed.length})`,
+        `characters (got ${reasonLength(trimmed)})`,
     );
   }
   return trimmed;
