@@ -1,3 +1,5 @@
+import { STATUS_CSV } from '../src/ghipss/formats/csv-bulk.js';
+
 /** ISO 20022 messages by the local name of the element under Document, for clear refusals. */
 const MESSAGES: Record<string, string> = {
   CstmrPmtStsRpt: 'pain.002',
@@ -43,7 +45,7 @@ export function csvKind(head: Buffer, fileName: string): string | null {
     ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
   if (utf16) return null;
   const text = head.toString('latin1').replace(/^\xef\xbb\xbf/, '');
-  if (text.startsWith('H,sika-status-csv-1,')) return 'sika-status-csv-1';
+  if (text.startsWith(`H,${STATUS_CSV},`)) return STATUS_CSV;
   if (text.startsWith('H,')) return 'csv';
   return /\.csv$/i.test(fileName) && !text.trimStart().startsWith('<') ? 'csv' : null;
 }

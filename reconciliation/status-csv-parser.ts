@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SikaError } from '../src/errors.js';
+import { EZWICH_CSV, MOMO_CSV, STATUS_CSV } from '../src/ghipss/formats/csv-bulk.js';
 import { Cedi, ZERO, type Money } from '../src/money.js';
 import {
   STATUSES,
@@ -11,10 +12,9 @@ import {
   type Pain002Record,
 } from './pain002-parser.js';
 
-/** Sika's CSV status report layout (docs/payment-files.md, "The status report layout"). */
-export const STATUS_CSV = 'sika-status-csv-1';
+export { STATUS_CSV };
 /** Sika's own payment layouts: a file in one of them is named for what it is when refused. */
-const PAYMENT_LAYOUTS = ['sika-ezwich-csv-1', 'sika-momo-csv-1'];
+const PAYMENT_LAYOUTS: string[] = [EZWICH_CSV.name, MOMO_CSV.name];
 
 /** Field names by record type, in order, for the reasons a row is refused. */
 const FIELDS = {

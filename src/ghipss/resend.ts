@@ -6,6 +6,7 @@ import { cycles, submissions } from '../db/schema.js';
 import { SikaError } from '../errors.js';
 import { logger } from '../logger.js';
 import { requireRole } from '../users/roles.js';
+import { STATUS_CSV } from './formats/csv-bulk.js';
 import { checkRefusal, checkResendReason, missingPaymentFile } from './resend-checks.js';
 import { submitCycle, type SubmitParams, type SubmitResult } from './submit.js';
 
@@ -87,7 +88,7 @@ export async function resendRefusedFile(db: Db, p: ResendParams): Promise<Submit
     const reconciled = await rows<{ file_name: string }>(
       tx,
       sql`SELECT file_name FROM settlement_files
-          WHERE format IN ('pain.002', 'sika-status-csv-1') AND original_message_id = ${s.messageId}
+          WHERE format IN ('pain.002', ${STATUS_CSV}) AND original_message_id = ${s.messageId}
             AND group_status = 'RJCT' LIMIT 1`,
     );
     // Checked before the cycle's state: reconciling the refusal is what moved the cycle on.

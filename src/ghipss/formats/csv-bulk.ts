@@ -135,6 +135,12 @@ function csvFormat(layout: CsvLayout): PaymentFormat {
   };
 }
 
+/**
+ * The layout of the status reports that answer these files, read by reconciliation and written by
+ * the GhIPSS stand-in (docs/payment-files.md, "The status report layout").
+ */
+export const STATUS_CSV = 'sika-status-csv-1';
+
 /** e-zwich bulk load: the card number as enrolled (its rule is configuration, checked at import). */
 export const EZWICH_CSV = csvFormat({
   name: 'sika-ezwich-csv-1',

@@ -18,7 +18,8 @@ import {
   type TxStatus,
 } from './pain002-writer.js';
 import { readRequest } from './request-reader.js';
-import { STATUS_CSV, writeStatusCsv } from './status-csv-writer.js';
+import { STATUS_CSV } from '../formats/csv-bulk.js';
+import { writeStatusCsv } from './status-csv-writer.js';
 
 /** ISO 20022 amount: at most 18 digits, 5 of them decimals; never negative. */
 const AMOUNT = /^\d{1,13}(\.\d{1,5})?$/;

@@ -2,6 +2,7 @@ import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../logger.js';
+import { STATUS_CSV } from '../formats/csv-bulk.js';
 import { exists } from '../outbox-files.js';
 import { answerRequest, followUpName, requestReferences, type FollowUp } from './answer.js';
 import { DEFAULT_MIX, parseMix, type SwitchMix } from './mix.js';
@@ -153,7 +154,7 @@ export async function respondToOutbox(p: RespondParams): Promise<{ answered: Ans
       mix,
       isDuplicateMessage: () => first !== undefined && first !== request,
       isKnownReference: (id) => (references.get(id) ?? msgId) !== msgId,
-      reportFormat: isCsvRequest(request) ? 'sika-status-csv-1' : 'pain.002',
+      reportFormat: isCsvRequest(request) ? STATUS_CSV : 'pain.002',
     });
     if (result.groupStatus !== 'RJCT' && msgId !== undefined) {
       const file = join(p.inbox, REFERENCES);

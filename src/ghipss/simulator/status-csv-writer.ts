@@ -1,10 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Cedi, ZERO, type Money } from '../../money.js';
-import { csvRow } from '../formats/csv-bulk.js';
+import { csvRow, STATUS_CSV } from '../formats/csv-bulk.js';
 import { XmlSink } from '../xml-text.js';
 import type { StatusReport, TxStatus } from './pain002-writer.js';
-
-export const STATUS_CSV = 'sika-status-csv-1';
 
 /**
  * Streams a sika-status-csv-1 status report to `out` (not ended): the same report a pain.002
