@@ -7,7 +7,14 @@ import { rows } from '../../src/db/open.js';
 import { reconcileFile } from '../../reconciliation/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { writeCamt } from './camt-fixtures.js';
-import { createSubmittedCycle, endToEndId, FIXTURES, messageId, writePain002 } from './fixtures.js';
+import {
+  createSubmittedCycle,
+  endToEndId,
+  FIXTURES,
+  lineStatesOf,
+  messageId,
+  writePain002,
+} from './fixtures.js';
 
 let t: TestDatabase;
 let tmp: string;
@@ -24,12 +31,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const lineStates = (cycleId: number) =>
-  rows<{ line_no: number; status: string; status_reason: string | null }>(
-    t.db,
-    sql`SELECT line_no, status, status_reason FROM payroll_lines
-        WHERE cycle_id = ${cycleId} ORDER BY line_no`,
-  ).then((r) => r.map((l) => [l.line_no, l.status, l.status_reason]));
+const lineStates = (cycleId: number) => lineStatesOf(t.db, cycleId);
 
 const exceptionsOf = (where: ReturnType<typeof sql>) =>
   rows<{ kind: string; line_no: number | null; reason_code: string | null; detail: string }>(

@@ -172,3 +172,25 @@ export async function writePain002(
   await writeFile(path, parts.join('\n'));
   return path;
 }
+
+/** Each line of a cycle as [line_no, status, status_reason], in line order. */
+export const lineStatesOf = (db: Db, cycleId: number) =>
+  rows<{ line_no: number; status: string; status_reason: string | null }>(
+    db,
+    sql`SELECT line_no, status, status_reason FROM payroll_lines
+        WHERE cycle_id = ${cycleId} ORDER BY line_no`,
+  ).then((r) => r.map((l) => [l.line_no, l.status, l.status_reason]));
+
+/**
+ * Counts of files, records, events, exceptions and audit events, and every line's status, as one
+ * string: equal before and after means a load changed nothing but what a test allows.
+ */
+export const databaseSnapshot = (db: Db) =>
+  rows<{ n: string }>(
+    db,
+    sql`SELECT concat_ws('/',
+          (SELECT count(*) FROM settlement_files), (SELECT count(*) FROM settlement_records),
+          (SELECT count(*) FROM line_status_events), (SELECT count(*) FROM exceptions),
+          (SELECT count(*) FROM audit_events),
+          (SELECT string_agg(status, ',' ORDER BY id) FROM payroll_lines)) AS n`,
+  ).then((r) => r[0]!.n);

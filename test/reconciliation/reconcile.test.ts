@@ -10,7 +10,14 @@ import { money, sum } from '../../src/money.js';
 import { reconcileDirectory, reconcileFile } from '../../reconciliation/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { writeCamt } from './camt-fixtures.js';
-import { createSubmittedCycle, endToEndId, FIXTURES, writePain002 } from './fixtures.js';
+import {
+  createSubmittedCycle,
+  databaseSnapshot,
+  endToEndId,
+  FIXTURES,
+  lineStatesOf,
+  writePain002,
+} from './fixtures.js';
 
 let t: TestDatabase;
 let tmp: string;
@@ -26,12 +33,7 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const lineStates = (cycleId: number) =>
-  rows<{ line_no: number; status: string; status_reason: string | null }>(
-    t.db,
-    sql`SELECT line_no, status, status_reason FROM payroll_lines
-        WHERE cycle_id = ${cycleId} ORDER BY line_no`,
-  ).then((r) => r.map((l) => [l.line_no, l.status, l.status_reason]));
+const lineStates = (cycleId: number) => lineStatesOf(t.db, cycleId);
 
 const exceptionsOf = (cycleId: number | null) =>
   rows<{
@@ -51,15 +53,7 @@ const cycleStatus = async (cycleId: number) =>
   (await rows<{ status: string }>(t.db, sql`SELECT status FROM cycles WHERE id = ${cycleId}`))[0]!
     .status;
 
-const snapshot = () =>
-  rows<{ n: string }>(
-    t.db,
-    sql`SELECT concat_ws('/',
-          (SELECT count(*) FROM settlement_files), (SELECT count(*) FROM settlement_records),
-          (SELECT count(*) FROM line_status_events), (SELECT count(*) FROM exceptions),
-          (SELECT count(*) FROM audit_events),
-          (SELECT string_agg(status, ',' ORDER BY id) FROM payroll_lines)) AS n`,
-  ).then((r) => r[0]!.n);
+const snapshot = () => databaseSnapshot(t.db);
 
 describe('a report with settled and rejected transactions (cycle 201)', () => {
   let cycleId: number;

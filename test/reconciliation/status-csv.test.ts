@@ -9,7 +9,14 @@ import { rows } from '../../src/db/open.js';
 import { describeFile } from '../../reconciliation/describe-file.js';
 import { reconcileDirectory, reconcileFile } from '../../reconciliation/reconcile.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { createSubmittedCycle, endToEndId, messageId, writePain002 } from './fixtures.js';
+import {
+  createSubmittedCycle,
+  databaseSnapshot,
+  endToEndId,
+  lineStatesOf,
+  messageId,
+  writePain002,
+} from './fixtures.js';
 import { writeStatusCsv } from './status-csv-fixtures.js';
 
 let t: TestDatabase;
@@ -26,22 +33,9 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const lineStates = (cycleId: number) =>
-  rows<{ line_no: number; status: string; status_reason: string | null }>(
-    t.db,
-    sql`SELECT line_no, status, status_reason FROM payroll_lines
-        WHERE cycle_id = ${cycleId} ORDER BY line_no`,
-  ).then((r) => r.map((l) => [l.line_no, l.status, l.status_reason]));
+const lineStates = (cycleId: number) => lineStatesOf(t.db, cycleId);
 
-const snapshot = () =>
-  rows<{ n: string }>(
-    t.db,
-    sql`SELECT concat_ws('/',
-          (SELECT count(*) FROM settlement_files), (SELECT count(*) FROM settlement_records),
-          (SELECT count(*) FROM line_status_events), (SELECT count(*) FROM exceptions),
-          (SELECT count(*) FROM audit_events),
-          (SELECT string_agg(status, ',' ORDER BY id) FROM payroll_lines)) AS n`,
-  ).then((r) => r[0]!.n);
+const snapshot = () => databaseSnapshot(t.db);
 
 const AMOUNTS = ['304.00', '380.00', '440.00', '530.00', '256.50'];
 
